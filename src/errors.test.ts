@@ -22,3 +22,8 @@ test('checkNumber returns values in range, and its errors are TrainkitErrors', (
     assert.equal((e as InvalidArgumentError).value, -2);
   }
 });
+
+test('non-finite values are shown as such, not as null', () => {
+  assert.throws(() => checkNumber('eps', Infinity), /Invalid eps: Infinity/);
+  assert.throws(() => checkNumber('b', [1, Number.NaN] as never), /Invalid b: \[1,"NaN"\]/);
+});

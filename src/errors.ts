@@ -31,9 +31,10 @@ export class EngineError extends TrainkitError {
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return '[function]';
+  if (typeof value === 'number') return String(value); // NaN, Infinity and -0 stay readable
   try {
-    const s = JSON.stringify(value);
-    if (s !== undefined) return Number.isNaN(value) ? 'NaN' : s;
+    const s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+    if (s !== undefined) return s;
   } catch {
     /* fall through */
   }

@@ -1,0 +1,8 @@
+export { parseIdx, readIdx, type IdxArray, type IdxData, type IdxDtype } from './idx.js';
+export {
+  loadFashionMnist,
+  fashionMnistPlaces,
+  FASHION_MNIST_CLASSES,
+  type FashionMnist,
+  type FashionMnistOptions,
+} from './fashion-mnist.js';

@@ -1,0 +1,64 @@
+/**
+ * A hyperparameter that is a number or a schedule (a function of the step), checked twice: the
+ * number (or the fact that it is a function) when the optimizer is built, and a schedule's value at
+ * every step it is read, so a schedule that wanders out of range fails at the step where it does.
+ */
+import { checkNumber, InvalidArgumentError } from '../errors.js';
+import type { ScalarOrSchedule } from '../schedules/schedule.js';
+
+/** The allowed range of a hyperparameter, as `checkNumber` takes it. */
+export type HyperparameterRange = Parameters<typeof checkNumber>[2];
+
+/** A checked number-or-schedule; `at(step)` gives its value at a step (step 0 = the first update). */
+export interface Hyperparameter {
+  readonly option: string;
+  /** The value when it is a plain number, `undefined` when it is a schedule. */
+  readonly constant: number | undefined;
+  at(step: number): number;
+}
+
+/**
+ * Checks `value` (a number in `range`, or a schedule) and wraps it. Throws InvalidArgumentError
+ * naming `option` for anything else; a schedule's value is checked at each `at(step)`.
+ *
+ * @example
+ * const lr = hyperparameter('learningRate', (t) => 0.1 * 0.5 ** Math.floor(t / 10), { min: 0 });
+ * lr.at(12); // 0.05
+ */
+export function hyperparameter(option: string, value: unknown, range: HyperparameterRange = {}): Hyperparameter {
+  if (typeof value === 'function') {
+    const schedule = value as (step: number) => number;
+    return {
+      option,
+      constant: undefined,
+      at: (step) => checkNumber(`${option} (schedule value at step ${step})`, schedule(step), range),
+    };
+  }
+  if (value === undefined) throw new InvalidArgumentError(option, value, 'a number or a schedule (required)');
+  const v = checkNumber(option, value, range);
+  return { option, constant: v, at: () => v };
+}
+
+/** True when the hyperparameter is the plain number `x` (a schedule never is). */
+export function isConstant(h: Hyperparameter, x: number): boolean {
+  return h.constant === x;
+}
+
+/** Ranges shared by the optimizers. */
+export const RANGES = {
+  learningRate: { min: 0 },
+  beta: { min: 0, max: 1, maxExclusive: true },
+  eps: { min: 0, minExclusive: true },
+  nonNegative: { min: 0 },
+} as const satisfies Record<string, HyperparameterRange>;
+
+export type { ScalarOrSchedule };
+
+/**
+ * Hands a checked hyperparameter on to a building-block transform: the number itself, or a schedule
+ * that re-checks each value under the outer option's name (so `sgd`'s bad scheduled momentum is
+ * reported as `momentum`, not as `trace`'s `decay`).
+ */
+export function passOn(h: Hyperparameter): ScalarOrSchedule {
+  return h.constant ?? ((step: number) => h.at(step));
+}
