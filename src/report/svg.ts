@@ -42,7 +42,7 @@ function ticks(lo: number, hi: number, count = 5): number[] {
 /** A line chart of one or more series, as an SVG document string. */
 export function linePlot(series: Series[], options: LinePlotOptions): string {
   const { title, xLabel = '', yLabel = '', logY = false, width = 720, height = 420 } = options;
-  const m = { left: 70, right: 150, top: 36, bottom: 48 };
+  const m = { left: 70, right: 200, top: 36, bottom: 48 };
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
   const ty = (y: number): number => (logY ? Math.log10(y) : y);
@@ -113,7 +113,7 @@ export interface PathPlotOptions {
 /** Optimizer paths over a shaded 2-D loss landscape, as an SVG document string. */
 export function pathPlot(paths: Series[], options: PathPlotOptions): string {
   const { title, f, xRange, yRange, size = 420, optimum } = options;
-  const m = { left: 10, top: 30, legend: 150 };
+  const m = { left: 10, top: 30, legend: 200 };
   const cells = 70;
   const sx = (x: number): number => m.left + ((x - xRange[0]) / (xRange[1] - xRange[0])) * size;
   const sy = (y: number): number => m.top + size - ((y - yRange[0]) / (yRange[1] - yRange[0])) * size;

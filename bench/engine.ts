@@ -1,0 +1,187 @@
+/**
+ * Engine benchmark (a benchmark, not a test): `npx tsx bench/engine.ts [--skip-torch]`.
+ *
+ * Measures, each configuration in a fresh process (backend state is global):
+ * - GEMM 1024³ in GFLOP/s (A·B, and A·Bᵀ: the transposed product of every dense layer's backward pass);
+ * - MLP 784-512-512-10 training throughput, batch 128, Adam, softmax cross-entropy, Fashion-MNIST:
+ *   examples/s, the median of timed intervals after warm-up;
+ * on tfjs cpu, wasm as shipped, wasm with trainkit's fixes on 1 and 2 threads, and PyTorch
+ * (bench/torch/mlp.py: Debian python3-torch on OpenBLAS, 2 threads). The PyTorch numerics are
+ * checked: its first training losses on OpenBLAS must match a run on the reference BLAS.
+ *
+ * Prints a markdown table and writes the same as JSON to bench/results/engine.json.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { environment, runJson } from './lib/spawn.js';
+import { round3 } from './lib/stats.js';
+import type { MlpResult } from './lib/mlp.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+const REFERENCE_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/blas';
+const PYTHON = '/usr/bin/python3';
+/** Relative tolerance on the first PyTorch losses, OpenBLAS vs reference BLAS (see the report). */
+const LOSS_TOLERANCE = 5e-4;
+const CHECK_STEPS = 3;
+
+interface TfjsResult {
+  config: string;
+  backend: { name: string; threads: number; simd: boolean; fixes: string[]; reason?: string };
+  gemm1024: { gflops: number; ms: number[] };
+  gemm1024TransposedB: { gflops: number; ms: number[] };
+  mlp: Record<string, MlpResult>;
+  data: string;
+}
+
+interface TorchResult {
+  torch: string;
+  threads: number;
+  data: string;
+  blas: string[];
+  env: Record<string, string | null>;
+  gemm1024?: { gflops: number; ms: number[] };
+  mlp?: MlpResult;
+  losses?: number[];
+}
+
+const CONFIGS: { id: string; label: string }[] = [
+  { id: 'tfjs-cpu', label: 'tfjs cpu' },
+  { id: 'wasm-shipped', label: 'tfjs wasm as shipped (1 thread)' },
+  { id: 'wasm-fixed-1', label: 'tfjs wasm + trainkit fixes, 1 thread' },
+  { id: 'wasm-fixed-2', label: 'tfjs wasm + trainkit fixes, 2 threads' },
+];
+
+function log(message: string): void {
+  process.stderr.write(`[bench/engine] ${message}\n`);
+}
+
+function runTfjs(id: string): TfjsResult {
+  log(`${id} ...`);
+  const { result, seconds } = runJson<TfjsResult>(process.execPath, ['--import', 'tsx', 'bench/lib/tfjs_config.ts', id], { cwd: root });
+  log(`${id}: MLP ${Math.round(result.mlp['trainkit-adam'].examplesPerSecond)} ex/s (${seconds.toFixed(0)} s)`);
+  return result;
+}
+
+/** The PyTorch environment of the brief: OpenBLAS (pthreads), passive OpenMP waits, no OPENBLAS_CORETYPE. */
+const openblasEnv = () => environment({ LD_LIBRARY_PATH: OPENBLAS_DIR, OMP_WAIT_POLICY: 'PASSIVE' }, ['OPENBLAS_CORETYPE']);
+
+function runTorch(): { timed: TorchResult; check: Record<string, unknown> } {
+  log('pytorch (OpenBLAS, 2 threads) ...');
+  const timed = runJson<TorchResult>(PYTHON, ['bench/torch/mlp.py', '--threads', '2'], { cwd: root, env: openblasEnv(), marked: false }).result;
+  log(`pytorch: MLP ${Math.round(timed.mlp!.examplesPerSecond)} ex/s, BLAS ${timed.blas.join(', ')}`);
+  const args = ['bench/torch/mlp.py', '--threads', '2', '--check-steps', String(CHECK_STEPS)];
+  const onOpenblas = runJson<TorchResult>(PYTHON, args, { cwd: root, env: openblasEnv(), marked: false }).result;
+  const haveReference = existsSync(join(REFERENCE_BLAS_DIR, 'libblas.so.3'));
+  const referenceEnv = haveReference
+    ? environment({ LD_LIBRARY_PATH: REFERENCE_BLAS_DIR }, ['OPENBLAS_CORETYPE'])
+    : environment({}, ['LD_LIBRARY_PATH', 'OPENBLAS_CORETYPE']);
+  const onReference = runJson<TorchResult>(PYTHON, args, { cwd: root, env: referenceEnv, marked: false }).result;
+  const a = onOpenblas.losses!;
+  const b = onReference.losses!;
+  const maxRelDiff = Math.max(...a.map((x, i) => Math.abs(x - b[i]) / Math.abs(b[i])));
+  const check = {
+    steps: CHECK_STEPS,
+    tolerance: LOSS_TOLERANCE,
+    openblas: { losses: a, blas: onOpenblas.blas },
+    reference: {
+      losses: b,
+      blas: onReference.blas,
+      note: haveReference
+        ? `reference BLAS from ${REFERENCE_BLAS_DIR} (Debian libblas3)`
+        : `reference BLAS (Debian libblas3) not installed: compared with the system default BLAS instead`,
+    },
+    maxRelDiff,
+    pass: maxRelDiff <= LOSS_TOLERANCE,
+  };
+  log(`pytorch loss check: max relative difference ${maxRelDiff.toExponential(2)} (${check.pass ? 'ok' : 'FAILED'})`);
+  return { timed, check };
+}
+
+function markdown(rows: Row[], torch: TorchResult | undefined): string {
+  const shipped = rows.find((r) => r.id === 'wasm-shipped')?.mlp;
+  const torchMlp = torch?.mlp?.examplesPerSecond;
+  const ratio = (x: number, base: number | undefined) => (base ? `${round3(x / base)}×` : 'n/a');
+  const lines = [
+    '| configuration | GEMM 1024³ GFLOP/s | GEMM 1024³ A·Bᵀ GFLOP/s | MLP examples/s | vs wasm as shipped | vs PyTorch |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${round3(r.gemm)} | ${r.gemmT === undefined ? 'n/a' : round3(r.gemmT)} | ${Math.round(r.mlp)} | ${ratio(r.mlp, shipped)} | ${ratio(r.mlp, torchMlp)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+interface Row {
+  id: string;
+  label: string;
+  gemm: number;
+  gemmT?: number;
+  mlp: number;
+  mlpTfjsAdam?: number;
+}
+
+function main(): void {
+  const skipTorch = process.argv.includes('--skip-torch');
+  const load0 = os.loadavg();
+  const started = new Date().toISOString();
+  const tfjs = CONFIGS.map((c) => ({ ...c, result: runTfjs(c.id) }));
+  const torch = skipTorch ? undefined : runTorch();
+  const load1 = os.loadavg();
+
+  const rows: Row[] = tfjs.map(({ id, label, result }) => ({
+    id,
+    label,
+    gemm: result.gemm1024.gflops,
+    gemmT: result.gemm1024TransposedB.gflops,
+    mlp: result.mlp['trainkit-adam'].examplesPerSecond,
+    mlpTfjsAdam: result.mlp['tfjs-adam']?.examplesPerSecond,
+  }));
+  if (torch) {
+    rows.push({ id: 'pytorch', label: `PyTorch ${torch.timed.torch} + OpenBLAS, 2 threads`, gemm: torch.timed.gemm1024!.gflops, mlp: torch.timed.mlp!.examplesPerSecond });
+  }
+  const shipped = rows.find((r) => r.id === 'wasm-shipped')!.mlp;
+  const fixed = rows.filter((r) => r.id.startsWith('wasm-fixed'));
+  const best = fixed.reduce((a, b) => (b.mlp > a.mlp ? b : a));
+  const torchMlp = torch?.timed.mlp?.examplesPerSecond;
+  const targets = {
+    fixedVsShipped: { config: best.id, ratio: best.mlp / shipped, target: 8, met: best.mlp / shipped >= 8 },
+    fixedVsPytorch: torchMlp === undefined ? null : { config: best.id, ratio: best.mlp / torchMlp, target: 0.3, met: best.mlp / torchMlp >= 0.3 },
+  };
+
+  const table = markdown(rows, torch?.timed);
+  const notes = [
+    `MLP: trainkit adam applied with stepVariables, gradients from tf.variableGrads (tf.train.adam: ${fixed.map((r) => `${r.id} ${Math.round(r.mlpTfjsAdam ?? NaN)}`).join(', ')} ex/s).`,
+    `Targets: best fixed wasm (${best.id}) is ${round3(targets.fixedVsShipped.ratio)}× wasm as shipped (target 8×)` +
+      (targets.fixedVsPytorch ? ` and ${round3(targets.fixedVsPytorch.ratio)}× PyTorch (target 0.3×).` : '.'),
+    `Machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, load average ${load0.map(round3).join('/')} at start, ${load1.map(round3).join('/')} at end.`,
+  ];
+  console.log(`${table}\n\n${notes.join('\n')}`);
+
+  const out = {
+    benchmark: 'engine',
+    started,
+    finished: new Date().toISOString(),
+    command: 'npx tsx bench/engine.ts',
+    machine: { cpu: os.cpus()[0]?.model, logicalCores: os.cpus().length, node: process.version, loadAverage: { start: load0, end: load1 } },
+    workload: {
+      gemm: '1024×1024×1024 float32, median of repetitions after one warm-up',
+      mlp: '784-512-512-10 ReLU, softmax cross-entropy, Adam lr 1e-3, batch 128, Fashion-MNIST train; examples/s = median of timed intervals after warm-up',
+      data: tfjs[0].result.data,
+    },
+    table: rows,
+    markdown: table,
+    targets,
+    tfjs: Object.fromEntries(tfjs.map(({ id, result }) => [id, result])),
+    pytorch: torch ?? null,
+  };
+  const file = join(root, 'bench/results/engine.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  log(`wrote ${file}`);
+}
+
+main();

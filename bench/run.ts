@@ -1,0 +1,58 @@
+/**
+ * `npm run bench`: every benchmark, one after the other (each in its own process: backend state is
+ * global), then one summary table of the ratios against the issue's targets. Benchmarks are not
+ * tests: nothing here fails on a missed target; it reports.
+ *
+ *   npm run bench                    all of them
+ *   npm run bench -- optimizers      only bench/optimizers.ts (names: optimizers, engine)
+ * Each benchmark also runs alone with its own flags: `npm run bench:engine -- --skip-torch`,
+ * `npm run bench:optimizers -- --backends wasm`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCHES = ['optimizers', 'engine'] as const;
+
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((a) => !(BENCHES as readonly string[]).includes(a));
+if (unknown.length) {
+  console.error(`Unknown benchmark ${JSON.stringify(unknown[0])}; valid: ${BENCHES.join(', ')}`);
+  process.exit(2);
+}
+
+const started = Date.now();
+for (const name of chosen.length ? chosen : BENCHES) {
+  console.log(`\n## bench/${name}.ts\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, `bench/${name}.ts`)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) console.log(`(bench/${name}.ts exited with status ${r.status})`);
+}
+
+interface Row { measure: string; ratio: number; target: string; met: boolean }
+const rows: Row[] = [];
+const read = (name: string): any => {
+  const file = join(root, `bench/results/${name}.json`);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+};
+const opt = read('optimizers');
+for (const r of opt?.results ?? [])
+  rows.push({
+    measure: `${r.optimizer} step, 10M params, ${r.backend}: trainkit / tfjs time`,
+    ratio: r.ratio,
+    target: '<= 1.0',
+    met: r.ratio <= 1,
+  });
+const eng = read('engine');
+if (eng?.targets?.fixedVsShipped)
+  rows.push({ measure: `MLP ex/s, fixed wasm (${eng.targets.fixedVsShipped.config}) / wasm as shipped`, ratio: eng.targets.fixedVsShipped.ratio, target: '>= 8', met: eng.targets.fixedVsShipped.met });
+if (eng?.targets?.fixedVsPytorch)
+  rows.push({ measure: `MLP ex/s, fixed wasm (${eng.targets.fixedVsPytorch.config}) / PyTorch`, ratio: eng.targets.fixedVsPytorch.ratio, target: '>= 0.3', met: eng.targets.fixedVsPytorch.met });
+
+console.log(`\n## Summary (${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/*.json)\n`);
+console.log('| measure | ratio | target | met |\n|---|---:|---|---|');
+for (const r of rows) console.log(`| ${r.measure} | ${r.ratio.toFixed(3)} | ${r.target} | ${r.met ? 'yes' : 'NO'} |`);

@@ -1,0 +1,154 @@
+#!/usr/bin/python3
+"""PyTorch baseline of bench/engine.ts: the same MLP 784-512-512-10 (ReLU), softmax cross-entropy,
+Adam (lr 1e-3), batch 128, on Fashion-MNIST (synthetic data of the same shape if it is absent),
+plus a 1024^3 float32 GEMM.
+
+Run by bench/engine.ts, which sets the environment; by hand, the timed configuration is:
+
+    env -u OPENBLAS_CORETYPE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
+        OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch/mlp.py --threads 2
+
+(Debian's python3-torch 1.13; /usr/bin/python3, not a pyenv python without torch.)
+`--check-steps K` instead prints the first K training losses of a fixed, unshuffled run, for
+comparing BLAS libraries. Prints one JSON object on stdout, including which BLAS library files
+the process actually mapped (from /proc/self/maps).
+"""
+import argparse
+import gzip
+import json
+import os
+import statistics
+import struct
+import time
+
+import torch
+
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
+
+
+def blas_libraries():
+    """Paths of the BLAS/LAPACK libraries mapped into this process (after torch has used BLAS)."""
+    found = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            path = line.split()[-1] if len(line.split()) >= 6 else ""
+            name = os.path.basename(path)
+            if "blas" in name or "lapack" in name:
+                found.add(os.path.realpath(path))
+    return sorted(found)
+
+
+def read_idx(path, magic):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    if struct.unpack(">i", data[:4])[0] != magic:
+        raise ValueError(f"{path}: not an IDX file with magic {magic}")
+    rank = magic & 0xFF
+    dims = struct.unpack(">" + "i" * rank, data[4 : 4 + 4 * rank])
+    return dims, data[4 + 4 * rank :]
+
+
+def load_train(directory):
+    images = os.path.join(directory, "train-images-idx3-ubyte.gz")
+    labels = os.path.join(directory, "train-labels-idx1-ubyte.gz")
+    if not (os.path.exists(images) and os.path.exists(labels)):
+        g = torch.Generator().manual_seed(0)
+        return (torch.rand(60000, 784, generator=g), torch.randint(0, 10, (60000,), generator=g),
+                "synthetic uniform images (Fashion-MNIST not installed)")
+    dims, pixels = read_idx(images, 2051)
+    _, labs = read_idx(labels, 2049)
+    x = torch.frombuffer(bytearray(pixels), dtype=torch.uint8).reshape(dims[0], 784).float() / 255
+    y = torch.frombuffer(bytearray(labs), dtype=torch.uint8).long()
+    return x, y, f"Fashion-MNIST train ({directory})"
+
+
+def mlp(seed):
+    torch.manual_seed(seed)
+    return torch.nn.Sequential(
+        torch.nn.Linear(784, 512), torch.nn.ReLU(),
+        torch.nn.Linear(512, 512), torch.nn.ReLU(),
+        torch.nn.Linear(512, 10),
+    )
+
+
+def train_step(model, opt, x, y):
+    opt.zero_grad(set_to_none=True)
+    loss = torch.nn.functional.cross_entropy(model(x), y)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+def check_losses(x, y, steps, batch, seed):
+    model = mlp(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    return [float(train_step(model, opt, x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch]))
+            for i in range(steps)]
+
+
+def measure_mlp(x, y, batch, warmup, intervals, steps, seed):
+    model = mlp(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    g = torch.Generator().manual_seed(seed + 1)
+    order, at = torch.randperm(x.shape[0], generator=g), 0
+
+    def next_batch():
+        nonlocal order, at
+        if at + batch > x.shape[0]:
+            order, at = torch.randperm(x.shape[0], generator=g), 0
+        idx = order[at:at + batch]
+        at += batch
+        return x[idx], y[idx]
+
+    for _ in range(warmup):
+        train_step(model, opt, *next_batch())
+    rates, last = [], float("nan")
+    for _ in range(intervals):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            loss = train_step(model, opt, *next_batch())
+        last = float(loss)
+        rates.append(batch * steps / (time.perf_counter() - t0))
+    return {"examplesPerSecond": statistics.median(rates), "perInterval": sorted(rates),
+            "batch": batch, "stepsPerInterval": steps, "warmupSteps": warmup, "lastLoss": last}
+
+
+def measure_gemm(n, reps):
+    g = torch.Generator().manual_seed(7)
+    a, b = torch.randn(n, n, generator=g), torch.randn(n, n, generator=g)
+    torch.mm(a, b)
+    ms = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        torch.mm(a, b)
+        ms.append((time.perf_counter() - t0) * 1000)
+    return {"gflops": 2 * n ** 3 / (statistics.median(ms) * 1e6), "ms": sorted(ms)}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--data", default=FASHION_MNIST)
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--warmup", type=int, default=20)
+    p.add_argument("--intervals", type=int, default=5)
+    p.add_argument("--steps", type=int, default=100, help="steps per timed interval")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--check-steps", type=int, default=0)
+    args = p.parse_args()
+
+    torch.set_num_threads(args.threads)
+    x, y, source = load_train(args.data)
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "data": source,
+           "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")}}
+    if args.check_steps:
+        out["losses"] = check_losses(x, y, args.check_steps, args.batch, args.seed)
+    else:
+        out["gemm1024"] = measure_gemm(1024, 10)
+        out["mlp"] = measure_mlp(x, y, args.batch, args.warmup, args.intervals, args.steps, args.seed)
+    out["blas"] = blas_libraries()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

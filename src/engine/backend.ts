@@ -1,0 +1,243 @@
+/**
+ * Choosing the tensor engine. TensorFlow.js has several backends; trainkit picks the fastest one
+ * that works here, fixes what makes the wasm backend slow or unable to train, and says what it
+ * chose and why (`backendInfo()`), so a run's speed is never a mystery.
+ *
+ * Best first: `tensorflow` (`@tensorflow/tfjs-node`, native, optional: it downloads libtensorflow
+ * at install time), then `wasm` (XNNPACK, SIMD, with trainkit's kernel fixes and threads), then
+ * `cpu` (pure JavaScript, the last resort). In a browser: `webgpu`, `webgl` when their packages
+ * are imported, then `wasm`, `cpu`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { checkNumber, EngineError, InvalidArgumentError } from '../errors.js';
+import { installWasmFixes, removeWasmFixes } from './kernels/fixes.js';
+
+/** Backends trainkit knows how to start. */
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu', 'webgpu', 'webgl'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendOptions {
+  /** wasm only: register trainkit's kernel fixes. Default true; false gives wasm as shipped. */
+  fixes?: boolean;
+  /**
+   * wasm only: XNNPACK threads, an integer in [1, 8]. Default: the cores Node may use (at most 8).
+   * 1 runs the single-threaded build. Chosen once per process, when wasm first starts.
+   */
+  threads?: number;
+}
+
+/** What the engine is, for logs and the CLI's `--backend` report. */
+export interface BackendInfo {
+  /** The active TensorFlow.js backend, or 'none' before any was chosen. */
+  name: string;
+  /** Compute threads (wasm: XNNPACK's pool including the caller; cpu: 1; 0: managed by the backend). */
+  threads: number;
+  /** Whether the wasm SIMD build runs. */
+  simd: boolean;
+  /** Kernels trainkit registered on this backend. */
+  fixes: string[];
+  /** Why this backend, thread count or fallback (absent when there is nothing to explain). */
+  reason?: string;
+}
+
+const DEFAULTS = { fixes: true } as const;
+
+let chosen: BackendInfo | null = null;
+let wasmStart: { threads: number; simd: boolean; requested?: number; reason?: string } | null = null;
+
+const isNode = (): boolean =>
+  typeof process !== 'undefined' && typeof process.versions === 'object' && process.versions.node != null;
+
+/**
+ * Selects the fastest backend available here and returns its name. Idempotent: a second call
+ * re-selects the same backend cheaply. Options apply when wasm is chosen.
+ *
+ * Order: `tensorflow` if `@tensorflow/tfjs-node` can be imported (its absence is normal, not an
+ * error); else `wasm` with trainkit's fixes and threads; else `cpu`. `backendInfo().reason` lists
+ * why each better backend was passed over.
+ *
+ * @example
+ * const name = await useBestBackend();   // 'wasm' on a plain Node install
+ * console.log(backendInfo());            // { name: 'wasm', threads: 2, simd: true, fixes: [...], reason: '...' }
+ */
+export async function useBestBackend(options: BackendOptions = {}): Promise<string> {
+  resolveOptions(options);
+  const candidates: BackendName[] = isNode() ? ['tensorflow', 'wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
+  const passedOver: string[] = [];
+  for (const name of candidates) {
+    try {
+      const result = await useBackend(name, options);
+      const info = chosen!;
+      const reasons = [...passedOver, ...(info.reason === undefined ? [] : [info.reason])];
+      info.reason = reasons.length > 0 ? reasons.join('; ') : undefined;
+      return result;
+    } catch (error) {
+      if (error instanceof InvalidArgumentError) throw error;
+      passedOver.push(`${name}: ${messageOf(error)}`);
+    }
+  }
+  throw new EngineError(`no backend could start (${passedOver.join('; ')})`);
+}
+
+/**
+ * Selects one backend by name (the CLI's `--backend`; tests use 'cpu') and returns its name.
+ * Throws InvalidArgumentError for an unknown name or bad options, EngineError when the backend
+ * cannot start here. `useBackend('wasm', { fixes: false, threads: 1 })` is wasm as shipped.
+ *
+ * @example
+ * await useBackend('cpu');
+ * await useBackend('wasm', { threads: 2 });
+ */
+export async function useBackend(name: BackendName, options: BackendOptions = {}): Promise<string> {
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new InvalidArgumentError('backend', name, `one of ${BACKEND_NAMES.map((n) => `"${n}"`).join(', ')}`);
+  }
+  const o = resolveOptions(options);
+  switch (name) {
+    case 'cpu':
+      await select('cpu');
+      chosen = { name: 'cpu', threads: 1, simd: false, fixes: [] };
+      break;
+    case 'wasm':
+      chosen = await startWasm(o);
+      break;
+    case 'tensorflow':
+      chosen = await startTensorflow();
+      break;
+    default:
+      if (tf.findBackendFactory(name) == null) {
+        throw new EngineError(`${name} is not registered: import @tensorflow/tfjs-backend-${name} first`);
+      }
+      await select(name);
+      chosen = { name, threads: 0, simd: false, fixes: [] };
+  }
+  return name;
+}
+
+/**
+ * What the engine is now: backend name, threads, SIMD, the kernel fixes in place and why.
+ *
+ * @example
+ * await useBestBackend();
+ * const { name, threads, fixes } = backendInfo();
+ */
+export function backendInfo(): BackendInfo {
+  const active = tf.engine().backendName;
+  if (chosen !== null && chosen.name === active) return { ...chosen, fixes: [...chosen.fixes] };
+  if (active == null) {
+    return { name: 'none', threads: 0, simd: false, fixes: [], reason: 'no backend chosen yet: call useBestBackend()' };
+  }
+  return {
+    name: active,
+    threads: active === 'wasm' && wasmStart !== null ? wasmStart.threads : active === 'cpu' ? 1 : 0,
+    simd: active === 'wasm' && wasmStart !== null && wasmStart.simd,
+    fixes: active === 'wasm' && chosen?.name === 'wasm' ? [...chosen.fixes] : [],
+    reason: 'selected outside trainkit (tf.setBackend)',
+  };
+}
+
+function resolveOptions(options: BackendOptions): { fixes: boolean; threads?: number } {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError('backend options', options, 'an object like { fixes, threads }');
+  }
+  const o = { ...DEFAULTS, ...options };
+  if (typeof o.fixes !== 'boolean') throw new InvalidArgumentError('fixes', o.fixes, 'a boolean');
+  if (o.threads !== undefined) checkNumber('threads', o.threads, { min: 1, max: 8, integer: true });
+  return o;
+}
+
+async function select(name: string): Promise<void> {
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (error) {
+    throw new EngineError(`${name} failed to start: ${messageOf(error)}`);
+  }
+  if (!ok) throw new EngineError(`${name} failed to start`);
+}
+
+async function startWasm(o: { fixes: boolean; threads?: number }): Promise<BackendInfo> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (wasmStart === null) wasmStart = await firstWasmStart(wasm, o.threads);
+  else {
+    const { threads, requested } = wasmStart;
+    if (o.threads !== undefined && o.threads !== threads && o.threads !== requested) {
+      throw new EngineError(
+        `wasm already runs with ${threads} thread(s) in this process; the thread count is fixed when wasm starts (asked for ${o.threads})`,
+      );
+    }
+    await select('wasm');
+  }
+  let fixes: string[] = [];
+  if (o.fixes) fixes = installWasmFixes();
+  else removeWasmFixes();
+  const reason = [wasmStart.reason, o.fixes ? undefined : 'kernel fixes off (wasm as shipped)'].filter(Boolean).join('; ');
+  return { name: 'wasm', threads: wasmStart.threads, simd: wasmStart.simd, fixes, ...(reason ? { reason } : {}) };
+}
+
+async function firstWasmStart(
+  wasm: typeof import('@tensorflow/tfjs-backend-wasm'),
+  threads: number | undefined,
+): Promise<NonNullable<typeof wasmStart>> {
+  const reasons: string[] = [];
+  // Not tf.findBackend: it would start initialising wasm before the threads are prepared.
+  if ('wasm' in tf.engine().registry) {
+    await select('wasm');
+    reasons.push('wasm was started outside trainkit: its thread count was not chosen here');
+  } else if (isNode()) {
+    const nodeThreads = await import('./threads.js');
+    const requested = threads ?? nodeThreads.defaultWasmThreads();
+    const prep = requested > 1 ? nodeThreads.prepareWasmThreads(wasm, requested) : undefined;
+    if (prep !== undefined && 'reason' in prep) reasons.push(prep.reason);
+    try {
+      await select('wasm');
+    } finally {
+      if (prep !== undefined && 'restore' in prep) prep.restore();
+    }
+    const actual = wasm.getThreadsCount();
+    if (actual !== requested && reasons.length === 0) reasons.push(`asked for ${requested} threads, XNNPACK started ${actual}`);
+    return { threads: actual, simd: await simdSupported(), requested, ...(reasons.length ? { reason: reasons.join('; ') } : {}) };
+  } else {
+    if (threads !== undefined) wasm.setThreadsCount(threads);
+    await select('wasm');
+  }
+  return {
+    threads: wasm.getThreadsCount(),
+    simd: await simdSupported(),
+    requested: threads,
+    ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+  };
+}
+
+async function simdSupported(): Promise<boolean> {
+  return Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+}
+
+async function startTensorflow(): Promise<BackendInfo> {
+  if (!isNode()) throw new EngineError('the tensorflow backend runs in Node only');
+  // A variable specifier: the package is optional, so neither TypeScript nor a bundler may require it.
+  const specifier = '@tensorflow/tfjs-node';
+  try {
+    await import(specifier);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new EngineError('@tensorflow/tfjs-node is not installed');
+    }
+    throw new EngineError(`@tensorflow/tfjs-node failed to load: ${messageOf(error)}`);
+  }
+  if (tf.findBackendFactory('tensorflow') == null) {
+    throw new EngineError(
+      '@tensorflow/tfjs-node registered no backend with this copy of @tensorflow/tfjs-core (versions differ?)',
+    );
+  }
+  await select('tensorflow');
+  return { name: 'tensorflow', threads: 0, simd: false, fixes: [] };
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error !== null && typeof error === 'object' && 'message' in error) return String(error.message);
+  return String(error);
+}

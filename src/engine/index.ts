@@ -1,0 +1,4 @@
+export * from './rng.js';
+export * from './backend.js';
+export { installWasmFixes, removeWasmFixes, installedWasmFixes, WASM_FIXES } from './kernels/fixes.js';
+export * from './gradients.js';

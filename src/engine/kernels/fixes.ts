@@ -1,0 +1,74 @@
+/**
+ * trainkit's fixes to the wasm backend, registered through TensorFlow.js's public kernel registry
+ * (never by editing node_modules): faster replacements for shipped kernels and the gradient
+ * kernels that wasm lacks. `installWasmFixes` and `removeWasmFixes` are idempotent and can be
+ * called before or after the backend initialises.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { rememberOriginal, originalKernel } from './registry.js';
+import { batchMatMulConfig } from './batch_mat_mul.js';
+import { fusedMatMulConfig } from './fused_mat_mul.js';
+import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
+import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
+import { depthwiseBackpropFilterConfig } from './depthwise_backprop_filter.js';
+import { depthwiseBackpropInputConfig } from './depthwise_backprop_input.js';
+import { maxPoolGradConfig } from './max_pool_grad.js';
+
+/** The kernels trainkit registers on wasm, in the order they matter for training speed. */
+export const WASM_FIXES: readonly tf.KernelConfig[] = [
+  batchMatMulConfig,
+  fusedMatMulConfig,
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  depthwiseBackpropFilterConfig,
+  depthwiseBackpropInputConfig,
+  maxPoolGradConfig,
+];
+
+const mine = new WeakSet<tf.KernelConfig>();
+
+/**
+ * Registers every fix on the wasm backend (replacing the shipped kernel where there is one; the
+ * shipped one stays reachable for the fix to delegate to) and returns their kernel names.
+ * Requires `@tensorflow/tfjs-backend-wasm` to have been imported.
+ *
+ * @example
+ * await import('@tensorflow/tfjs-backend-wasm');
+ * installWasmFixes(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', ...]
+ */
+export function installWasmFixes(): string[] {
+  for (const fix of WASM_FIXES) {
+    const name = fix.kernelName;
+    rememberOriginal(name);
+    const current = tf.getKernel(name, 'wasm');
+    if (current !== undefined && mine.has(current)) continue;
+    const shipped = originalKernel(name);
+    if (current !== undefined) tf.unregisterKernel(name, 'wasm');
+    // Keep the shipped kernel's setup: it binds the C++ function our fix may delegate to, and the
+    // engine runs the registered kernel's setupFunc whenever the backend is (re)selected.
+    const config: tf.KernelConfig = { ...fix, setupFunc: shipped?.setupFunc, disposeFunc: shipped?.disposeFunc };
+    mine.add(config);
+    tf.registerKernel(config);
+  }
+  return installedWasmFixes();
+}
+
+/** Restores the wasm backend as shipped: removes every fix, re-registers the replaced kernels. */
+export function removeWasmFixes(): void {
+  for (const fix of WASM_FIXES) {
+    const name = fix.kernelName;
+    const current = tf.getKernel(name, 'wasm');
+    if (current === undefined || !mine.has(current)) continue;
+    tf.unregisterKernel(name, 'wasm');
+    const shipped = originalKernel(name);
+    if (shipped !== undefined) tf.registerKernel(shipped);
+  }
+}
+
+/** Names of the fixes currently registered. */
+export function installedWasmFixes(): string[] {
+  return WASM_FIXES.map((f) => f.kernelName).filter((name) => {
+    const current = tf.getKernel(name, 'wasm');
+    return current !== undefined && mine.has(current);
+  });
+}
