@@ -6,3 +6,13 @@ export {
   type FashionMnist,
   type FashionMnistOptions,
 } from './fashion-mnist.js';
+export {
+  arrayDataset,
+  subset,
+  epochOrder,
+  batches,
+  batchCount,
+  type ArrayDataset,
+  type Batch,
+  type BatchOptions,
+} from './dataset.js';
