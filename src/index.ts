@@ -8,4 +8,5 @@ export * from './engine/index.js';
 export * from './optim/index.js';
 export * from './schedules/index.js';
 export * from './data/index.js';
+export * from './train/index.js';
 export { linePlot, pathPlot, type Series } from './report/svg.js';

@@ -1,0 +1,106 @@
+/**
+ * Callbacks: objects of optional async hooks, called in the order given, each awaited before the
+ * next (TensorFlow.js's and Keras's shape). Any hook may stop training, by calling `ctx.stop()` or
+ * by returning 'stop'. A stop takes effect after the current hook: a stop in `onBatchEnd` ends
+ * the epoch after that batch (no validation, no `onEpochEnd` for the unfinished epoch), a stop in
+ * `onEpochEnd` ends training before the next epoch; `onTrainEnd` always runs.
+ */
+import type { Rng } from '../engine/rng.js';
+import type { ModelAdapter } from './model.js';
+
+/** Numbers logged at the end of an epoch ('loss', 'accuracy', 'val_loss', ...), or of a log step. */
+export type Logs = Record<string, number>;
+
+/** What a step logs. `loss`, `lr`, `gradNorm` and `updateRatio` are present only at logging steps. */
+export interface StepLogs {
+  /** Optimizer updates done so far (this one included): 1 after the first batch. */
+  step: number;
+  epoch: number;
+  /** Index of the batch within the epoch, from 0. */
+  batch: number;
+  /** Examples in this batch. */
+  size: number;
+  /** True when this step synced its numbers with the host (a logging step). */
+  logged: boolean;
+  loss?: number;
+  /** The learning rate used by this update, when `fit` was given `learningRate` to report. */
+  lr?: number;
+  /** Global L2 norm of the gradients. */
+  gradNorm?: number;
+  /** ‖Δθ‖/‖θ‖ of this update, per weight (the course's rule of thumb: ~1e-3). */
+  updateRatio?: Record<string, number>;
+}
+
+/** Where the loop is: the position a checkpoint written now resumes from. */
+export interface Position {
+  /** Optimizer updates done. */
+  step: number;
+  /** The epoch the next batch belongs to. */
+  epoch: number;
+  /** The next batch's index within that epoch. */
+  batch: number;
+}
+
+/** What hooks can see and do. */
+export interface TrainContext {
+  readonly model: ModelAdapter;
+  /** Total epochs of the run. */
+  readonly epochs: number;
+  /** Batches per epoch. */
+  readonly stepsPerEpoch: number;
+  /** Batch size and training-set size. */
+  readonly batchSize: number;
+  readonly trainSize: number;
+  /** Seed of the data order. */
+  readonly seed: number;
+  /** The position a checkpoint written now resumes from. */
+  position(): Position;
+  /** The model's generator (dropout masks): its state is saved in checkpoints. */
+  readonly rng: Rng;
+  /** The optimizer's current state (plain data; do not dispose). */
+  optimizerState(): unknown;
+  /**
+   * Writes a checkpoint of the current weights, optimizer state and position to `path` (atomically:
+   * temp file, then rename). Refuses (NonFiniteError) when a weight is NaN or infinite. Returns the path.
+   */
+  saveCheckpoint(path: string, extra?: Record<string, unknown>): Promise<string>;
+  /** The last checkpoint written without error, if any. */
+  readonly lastCheckpoint: string | undefined;
+  /** Asks the loop to stop after the current hook. */
+  stop(reason?: string): void;
+  /** True once a stop was asked. */
+  readonly stopRequested: boolean;
+  /** Why, when a hook said. */
+  readonly stopReason: string | undefined;
+}
+
+type Ret = void | 'stop' | Promise<void | 'stop'>;
+
+/** A set of optional hooks. Each may return 'stop' (or call ctx.stop()) to end training. */
+export interface Callback {
+  onTrainBegin?(ctx: TrainContext): Ret;
+  onEpochBegin?(epoch: number, ctx: TrainContext): Ret;
+  onBatchBegin?(step: number, ctx: TrainContext): Ret;
+  onBatchEnd?(step: number, logs: StepLogs, ctx: TrainContext): Ret;
+  /** After each validation pass (every epoch, or every N steps), logs keyed 'val_loss', 'val_accuracy', ... */
+  onValidationEnd?(step: number, logs: Logs, ctx: TrainContext): Ret;
+  onEpochEnd?(epoch: number, logs: Logs, ctx: TrainContext): Ret;
+  onTrainEnd?(logs: Logs, ctx: TrainContext): Ret;
+}
+
+type Hook = keyof Callback;
+
+/** Calls `hook` on every callback in order, awaiting each; a 'stop' return stops the run. */
+export async function callHook<H extends Hook>(
+  callbacks: readonly Callback[],
+  hook: H,
+  ctx: TrainContext,
+  ...args: unknown[]
+): Promise<void> {
+  for (const cb of callbacks) {
+    const fn = cb[hook] as ((...a: unknown[]) => Ret) | undefined;
+    if (fn === undefined) continue;
+    const r = await fn.call(cb, ...args, ctx);
+    if (r === 'stop') ctx.stop(`${hook} returned 'stop'`);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Metrics: each computes the mean of a per-example value over a batch, as a scalar tensor, so the
+ * loop can sum them on the device (mean × batch size) and read the total once per epoch.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, checkNumber } from '../errors.js';
+
+export interface Metric {
+  /** The key it is logged under ('accuracy', 'top5'; validation adds the prefix 'val_'). */
+  readonly name: string;
+  /** Mean over the batch, a scalar tensor (no host sync). */
+  compute(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar;
+}
+
+/** Named metrics `fit` accepts instead of objects. */
+export type MetricName = 'accuracy';
+
+/** The class index of each target: int32 labels as they are, probability rows by argmax. */
+function targetClasses(targets: tf.Tensor): tf.Tensor {
+  return targets.dtype === 'int32' ? targets : tf.argMax(targets, -1);
+}
+
+/**
+ * Fraction of examples whose largest logit is the target class (soft targets: their argmax).
+ *
+ * @example
+ * accuracy().compute(tf.tensor2d([[1, 2], [3, 0]]), tf.tensor1d([1, 1], 'int32')); // 0.5
+ */
+export function accuracy(): Metric {
+  return {
+    name: 'accuracy',
+    compute: (logits, targets) =>
+      tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), targetClasses(targets)), 'float32')) as tf.Scalar),
+  };
+}
+
+/**
+ * Fraction of examples whose target class is among the k largest logits. Ties count in the
+ * example's favour: the target is in the top k when fewer than k classes score strictly higher.
+ * Logged as `top${k}`.
+ *
+ * @example
+ * topKAccuracy(2).compute(tf.tensor2d([[3, 2, 1]]), tf.tensor1d([1], 'int32')); // 1
+ */
+export function topKAccuracy(k: number): Metric {
+  checkNumber('k', k, { min: 1, integer: true });
+  return {
+    name: `top${k}`,
+    compute: (logits, targets) =>
+      tf.tidy(() => {
+        const c = logits.shape[logits.rank - 1];
+        const onehot = tf.oneHot(targetClasses(targets), c);
+        const correct = tf.sum(tf.mul(logits, tf.cast(onehot, logits.dtype)), -1, true);
+        const higher = tf.sum(tf.cast(tf.greater(logits, correct), 'float32'), -1);
+        return tf.mean(tf.cast(tf.less(higher, k), 'float32')) as tf.Scalar;
+      }),
+  };
+}
+
+/** A metric given by name or as an object, resolved once. */
+export function resolveMetric(metric: Metric | MetricName): Metric {
+  if (metric === 'accuracy') return accuracy();
+  if (metric !== null && typeof metric === 'object' && typeof metric.compute === 'function' && typeof metric.name === 'string')
+    return metric;
+  throw new InvalidArgumentError('metric', metric, "'accuracy' or a Metric { name, compute(logits, targets) }");
+}
