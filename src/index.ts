@@ -7,6 +7,7 @@ export * from './tree/index.js';
 export * from './engine/index.js';
 export * from './optim/index.js';
 export * from './schedules/index.js';
+export * from './regularize/index.js';
 export * from './data/index.js';
 export * from './train/index.js';
 export { linePlot, pathPlot, type Series } from './report/svg.js';

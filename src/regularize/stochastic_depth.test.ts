@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { Rng } from '../engine/rng.js';
+import { StochasticDepth, linearDecaySurvival, stochasticDepth } from './index.js';
+
+await tf.setBackend('cpu');
+
+async function roundTrip(model: tfl.LayersModel): Promise<{ loaded: tfl.LayersModel; json: string }> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return { loaded: await tfl.loadLayersModel(tf.io.fromMemory(saved!)), json: JSON.stringify(saved!.modelTopology) };
+}
+
+const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
+
+test('at test time the block is shortcut + residual; at train time the branch is skipped or scaled by 1/p', () => {
+  const shortcut = tf.fill([2, 3], 1);
+  const residual = tf.fill([2, 3], 2);
+  assert.deepEqual(values(stochasticDepth(residual, shortcut, { survival: 0.8, training: false })), Array(6).fill(3));
+  const rng = new Rng(0);
+  const outcomes = new Map<number, number>();
+  for (let i = 0; i < 2000; i++) {
+    const v = values(stochasticDepth(residual, shortcut, { survival: 0.8, training: true, rng }));
+    assert.ok(v.every((a) => a === v[0]), "mode 'batch': the whole batch shares one draw");
+    outcomes.set(v[0], (outcomes.get(v[0]) ?? 0) + 1);
+  }
+  assert.deepEqual([...outcomes.keys()].sort(), [1, 1 + 2 / 0.8]);
+  const kept = outcomes.get(1 + 2 / 0.8)! / 2000;
+  assert.ok(Math.abs(kept - 0.8) < 0.03, `kept ${kept}`); // sd ≈ 0.009
+});
+
+test("mode 'sample' draws one keep/skip per example", () => {
+  const shortcut = tf.zeros([64, 2, 2, 1]);
+  const residual = tf.ones([64, 2, 2, 1]);
+  const y = stochasticDepth(residual, shortcut, { survival: 0.5, training: true, rng: new Rng(2), mode: 'sample' });
+  const rows = tf.reshape(y, [64, 4]).arraySync() as number[][];
+  assert.ok(rows.every((r) => r.every((a) => a === r[0]) && (r[0] === 0 || r[0] === 2)));
+  const kept = rows.filter((r) => r[0] === 2).length;
+  assert.ok(kept > 10 && kept < 54, `kept ${kept} of 64`);
+});
+
+test('a skipped branch still gets a (zero) gradient, a kept one 1/p', () => {
+  const shortcut = tf.ones([3]);
+  const residual = tf.ones([3]);
+  const rng = new Rng(1);
+  const seen = new Set<number>();
+  for (let i = 0; i < 20; i++) {
+    const g = tf.grad((r: tf.Tensor) => tf.sum(stochasticDepth(r, shortcut, { survival: 0.5, training: true, rng })))(residual);
+    seen.add(values(g)[0]);
+  }
+  assert.deepEqual([...seen].sort(), [0, 2]);
+});
+
+test('the StochasticDepth layer closes a residual block, is reproducible from its seed, and round-trips', async () => {
+  const input = tfl.input({ shape: [4] });
+  const branch = tfl.layers.dense({ units: 4 }).apply(input) as tfl.SymbolicTensor;
+  const out = new StochasticDepth({ survival: 0.5, seed: 7 }).apply([input, branch]) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: out });
+  assert.deepEqual(out.shape, [null, 4]);
+  const x = tf.randomNormal([3, 4]);
+  const dense = model.layers[1];
+  const want = values(tf.add(x, dense.apply(x) as tf.Tensor));
+  assert.deepEqual(values(model.predict(x) as tf.Tensor), want);
+
+  const { loaded, json } = await roundTrip(model);
+  assert.match(json, /"class_name":"trainkit>StochasticDepth"/);
+  const sd = loaded.layers.find((l) => l instanceof StochasticDepth) as StochasticDepth;
+  assert.deepEqual([sd.survival, sd.mode, sd.seed], [0.5, 'batch', 7]);
+  assert.deepEqual(values(loaded.predict(x) as tf.Tensor), want);
+  const again = await roundTrip(model);
+  const a = Array.from({ length: 8 }, () => values(loaded.apply(x, { training: true }) as tf.Tensor));
+  const b = Array.from({ length: 8 }, () => values(again.loaded.apply(x, { training: true }) as tf.Tensor));
+  assert.deepEqual(a, b);
+  assert.ok(new Set(a.map((v) => v[0])).size === 2, 'both outcomes occur in 8 draws at p = 0.5 with this seed');
+});
+
+test('linearDecaySurvival follows p_l = 1 − (l/L)(1 − p_L)', () => {
+  assert.equal(linearDecaySurvival(54, 54), 0.5);
+  assert.equal(linearDecaySurvival(27, 54, 0.5), 0.75);
+  assert.ok(Math.abs(linearDecaySurvival(1, 10, 0.8) - 0.98) < 1e-12);
+  assert.throws(() => linearDecaySurvival(0, 10), /Invalid block: 0/);
+});
+
+test('repeated StochasticDepth calls leak no tensors', () => {
+  const layer = new StochasticDepth({ survival: 0.7, seed: 1, mode: 'sample' });
+  const a = tf.ones([4, 3]);
+  const b = tf.ones([4, 3]);
+  tf.dispose(layer.apply([a, b], { training: true }) as tf.Tensor);
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 10; i++) {
+    tf.dispose(layer.apply([a, b], { training: true }) as tf.Tensor);
+    tf.dispose(layer.apply([a, b]) as tf.Tensor);
+  }
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('bad stochastic-depth options and inputs are refused, naming the value', () => {
+  assert.throws(() => new StochasticDepth({ survival: 0 }), /Invalid survival: 0/);
+  assert.throws(() => new StochasticDepth({ survival: 1.2 }), /Invalid survival: 1.2/);
+  assert.throws(() => new StochasticDepth({ survival: 0.5, mode: 'row' as never }), /Invalid mode: "row"/);
+  assert.throws(() => stochasticDepth(tf.ones([2]), tf.ones([3]), { survival: 0.5, training: false }), /Invalid residual shape/);
+  assert.throws(() => stochasticDepth(tf.ones([2]), tf.ones([2]), { survival: 0.5, training: true }), /Invalid rng/);
+  assert.throws(() => new StochasticDepth({ survival: 0.5 }).apply(tf.ones([2])), /Invalid inputs/);
+});
