@@ -76,8 +76,33 @@ export interface TrainContext {
 
 type Ret = void | 'stop' | Promise<void | 'stop'>;
 
-/** A set of optional hooks. Each may return 'stop' (or call ctx.stop()) to end training. */
+/**
+ * A set of optional hooks. Each may return 'stop' (or call ctx.stop()) to end training.
+ *
+ * A callback with state that must survive a resume (an average, counters, a best value) implements
+ * `saveState`/`loadState`: every checkpoint `fit` writes holds each such callback's state under its
+ * `name` (repeated names get '#2', '#3', ... in list order), and a run resumed from it hands that state
+ * back after `onTrainBegin`. A callback whose name the checkpoint lacks keeps the fresh state of its
+ * `onTrainBegin`; saved states no callback claims are ignored.
+ */
 export interface Callback {
+  /** Key of this callback's state in checkpoints. Default 'callback'. */
+  readonly name?: string;
+  /**
+   * Hooks of `late` callbacks run after those of all others (in their own order). Checkpoint writers
+   * set it, so a checkpoint written at a step sees every other callback's state after that step.
+   */
+  readonly late?: boolean;
+  /**
+   * The state to keep in checkpoints: plain data (numbers, strings, booleans, arrays, objects) and
+   * tensors. The tensors stay the callback's; the writer only reads them.
+   */
+  saveState?(): unknown;
+  /**
+   * Takes back a state `saveState` returned, in a resumed run, right after `onTrainBegin`. The callback
+   * owns the tensors in `state` from then on (it must dispose what it does not keep).
+   */
+  loadState?(state: unknown, ctx: TrainContext): void | Promise<void>;
   onTrainBegin?(ctx: TrainContext): Ret;
   onEpochBegin?(epoch: number, ctx: TrainContext): Ret;
   onBatchBegin?(step: number, ctx: TrainContext): Ret;
@@ -88,7 +113,7 @@ export interface Callback {
   onTrainEnd?(logs: Logs, ctx: TrainContext): Ret;
 }
 
-type Hook = keyof Callback;
+type Hook = 'onTrainBegin' | 'onEpochBegin' | 'onBatchBegin' | 'onBatchEnd' | 'onValidationEnd' | 'onEpochEnd' | 'onTrainEnd';
 
 /** Calls `hook` on every callback in order, awaiting each; a 'stop' return stops the run. */
 export async function callHook<H extends Hook>(
@@ -103,4 +128,26 @@ export async function callHook<H extends Hook>(
     const r = await fn.call(cb, ...args, ctx);
     if (r === 'stop') ctx.stop(`${hook} returned 'stop'`);
   }
+}
+
+/** `callbacks` with the `late` ones moved after the others, each group in its given order. */
+export function orderCallbacks(callbacks: readonly Callback[]): Callback[] {
+  return [...callbacks.filter((c) => c.late !== true), ...callbacks.filter((c) => c.late === true)];
+}
+
+/**
+ * The checkpoint keys of the callbacks that have state (`saveState`): each one's `name` (default
+ * 'callback'), with '#2', '#3', ... added to repeats, in list order.
+ */
+export function callbackStateKeys(callbacks: readonly Callback[]): Array<[key: string, callback: Callback]> {
+  const seen = new Map<string, number>();
+  const out: Array<[string, Callback]> = [];
+  for (const cb of callbacks) {
+    if (typeof cb.saveState !== 'function') continue;
+    const name = cb.name ?? 'callback';
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    out.push([n === 1 ? name : `${name}#${n}`, cb]);
+  }
+  return out;
 }

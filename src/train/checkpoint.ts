@@ -1,12 +1,15 @@
 /**
  * Checkpoints for exact resume: the model's weights, the optimizer state (tensors and plain
- * numbers), the position (step, epoch, next batch), the data-order seed and the model RNG's state.
+ * numbers), the position (step, epoch, next batch), the data-order seed and the model RNG's state,
+ * the generator state of each random layer of a LayersModel, and the state of the callbacks that
+ * keep one (EMA and SWA averages, early-stopping and plateau counters and best values, snapshots).
  *
  * File format (one file, like safetensors): the 8 bytes `TKCKPT01`, a little-endian uint32 header
  * length H, H bytes of JSON (the manifest, padded with spaces to a multiple of 8), then the raw
  * little-endian tensor data. Tensors are stored by position: the manifest lists each weight's name,
  * dtype, shape and byte range in model order, and encodes the optimizer state as its own JSON
- * skeleton with `{"$tensor": i}` where the i-th state tensor sits. Numbers go through JSON
+ * skeleton with `{"$tensor": i}` where the i-th state tensor sits; the callbacks' state is encoded
+ * the same way, with its own tensor list (optional: files without it load as before). Numbers go through JSON
  * exactly (shortest round-trip form), so a resumed run continues bit for bit.
  *
  * Writes go to a temporary file in the same directory, are flushed to disk, then renamed over the
@@ -36,6 +39,10 @@ export interface Checkpoint {
   optimizerState: unknown;
   /** Anything else worth keeping (the monitored metric, the run's options...): JSON. */
   extra?: Record<string, unknown>;
+  /** Generator states of a LayersModel's random layers (getRngState/setRngState), by position. */
+  layerRng?: Array<[layer: string, state: RngState]>;
+  /** The callbacks' states by key (see Callback.saveState): plain data and tensors. */
+  callbacks?: Record<string, unknown>;
 }
 
 interface TensorEntry {
@@ -54,10 +61,12 @@ interface Manifest {
   weights: Array<TensorEntry & { name: string }>;
   optimizer: { skeleton: unknown; tensors: TensorEntry[] };
   extra?: Record<string, unknown>;
+  layerRng?: Array<[string, RngState]>;
+  callbacks?: { skeleton: unknown; tensors: TensorEntry[] };
 }
 
 /** Replaces tensors by `{ $tensor: i }` and non-finite numbers by `{ $number: 'NaN' }`. */
-function encodeState(value: unknown, tensors: tf.Tensor[], path: string): unknown {
+function encodeState(value: unknown, tensors: tf.Tensor[], path: string, what = 'Optimizer state'): unknown {
   if (isTensor(value)) {
     tensors.push(value);
     return { $tensor: tensors.length - 1 };
@@ -65,16 +74,16 @@ function encodeState(value: unknown, tensors: tf.Tensor[], path: string): unknow
   if (typeof value === 'number') return Number.isFinite(value) ? value : { $number: String(value) };
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (value === undefined) return { $undefined: true };
-  if (Array.isArray(value)) return value.map((v, i) => encodeState(v, tensors, `${path}[${i}]`));
+  if (Array.isArray(value)) return value.map((v, i) => encodeState(v, tensors, `${path}[${i}]`, what));
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k.startsWith('$')) throw new CheckpointError(`Optimizer state key ${path}.${k} starts with '$': cannot be saved`);
-      out[k] = encodeState(v, tensors, `${path}.${k}`);
+      if (k.startsWith('$')) throw new CheckpointError(`${what} key ${path}.${k} starts with '$': cannot be saved`);
+      out[k] = encodeState(v, tensors, `${path}.${k}`, what);
     }
     return out;
   }
-  throw new CheckpointError(`Optimizer state at ${path || '<root>'} is a ${typeof value}: only tensors and plain data can be saved`);
+  throw new CheckpointError(`${what} at ${path || '<root>'} is a ${typeof value}: only tensors and plain data can be saved`);
 }
 
 function decodeState(value: unknown, tensors: tf.Tensor[]): unknown {
@@ -122,6 +131,8 @@ let tmpCounter = 0;
 export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<string> {
   const stateTensors: tf.Tensor[] = [];
   const skeleton = encodeState(ckpt.optimizerState, stateTensors, '');
+  const callbackTensors: tf.Tensor[] = [];
+  const callbackSkeleton = ckpt.callbacks === undefined ? undefined : encodeState(ckpt.callbacks, callbackTensors, '', 'Callback state');
   const chunks: Uint8Array[] = [];
   let offset = 0;
   const entry = async (t: tf.Tensor, where: string): Promise<TensorEntry> => {
@@ -146,6 +157,8 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<st
   for (const [name, t] of ckpt.weights) weights.push({ name, ...(await entry(t, `weight ${name}`)) });
   const tensors: TensorEntry[] = [];
   for (let i = 0; i < stateTensors.length; i++) tensors.push(await entry(stateTensors[i], `optimizer state tensor ${i}`));
+  const cbTensors: TensorEntry[] = [];
+  for (let i = 0; i < callbackTensors.length; i++) cbTensors.push(await entry(callbackTensors[i], `callback state tensor ${i}`));
   for (const [k, v] of Object.entries({ step: ckpt.position.step, seed: ckpt.seed }))
     if (!Number.isSafeInteger(v)) throw new CheckpointError(`Checkpoint ${k} must be a safe integer, got ${v}`);
   const manifest: Manifest = {
@@ -157,6 +170,8 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<st
     weights,
     optimizer: { skeleton, tensors },
     ...(ckpt.extra === undefined ? {} : { extra: ckpt.extra }),
+    ...(ckpt.layerRng === undefined ? {} : { layerRng: ckpt.layerRng.map(([n, r]): [string, RngState] => [n, [...r] as RngState]) }),
+    ...(callbackSkeleton === undefined ? {} : { callbacks: { skeleton: callbackSkeleton, tensors: cbTensors } }),
   };
   let json = Buffer.from(JSON.stringify(manifest), 'utf8');
   const padded = Math.ceil(json.byteLength / 8) * 8;
@@ -231,6 +246,11 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
       made.push(t);
       return t;
     });
+    const callbackTensors = (m.callbacks?.tensors ?? []).map((e, i) => {
+      const t = tensorFrom(buf, dataStart, e, `${path}: callback state tensor ${i}`);
+      made.push(t);
+      return t;
+    });
     return {
       position: m.position,
       seed: m.seed,
@@ -238,6 +258,8 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
       weights,
       optimizerState: decodeState(m.optimizer.skeleton, stateTensors),
       ...(m.extra === undefined ? {} : { extra: m.extra }),
+      ...(m.layerRng === undefined ? {} : { layerRng: m.layerRng }),
+      ...(m.callbacks === undefined ? {} : { callbacks: decodeState(m.callbacks.skeleton, callbackTensors) as Record<string, unknown> }),
     };
   } catch (e) {
     made.forEach((t) => t.dispose());
@@ -255,6 +277,7 @@ export function disposeCheckpoint(ckpt: Checkpoint): void {
     else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
   };
   walk(ckpt.optimizerState);
+  walk(ckpt.callbacks);
   seen.forEach((t) => t.dispose());
 }
 

@@ -28,6 +28,10 @@ export interface Checkpoints extends Callback {
  * Writes checkpoints that resume a run exactly (`fit(..., { resumeFrom: dir + '/last.tkpt' })`)
  * and, optionally, the best one by a validation metric. Each write is atomic; a checkpoint with a
  * NaN or infinite value is never written (fit stops with a NonFiniteError naming the last good one).
+ * The callback is `late`: its hooks run after those of the other callbacks, so each checkpoint holds
+ * their state after the step (an EMA that includes it, early-stopping counters that count the epoch).
+ * Its own best value is checkpointed too (name 'checkpoints'): a resumed run overwrites `best.tkpt`
+ * only with a better epoch.
  *
  * @example
  * const ckpt = checkpoints({ dir: 'runs/a', every: 500, best: { monitor: 'val_accuracy' } });
@@ -43,6 +47,14 @@ export function checkpoints(options: CheckpointsOptions): Checkpoints {
   let monitor = o.best === undefined ? undefined : createMonitor(o.best);
   let bestEpoch = -1;
   return {
+    name: 'checkpoints',
+    late: true,
+    saveState: () => ({ best: monitor?.best ?? null, bestEpoch }),
+    loadState(state) {
+      const s = state as { best: number | null; bestEpoch: number };
+      if (o.best !== undefined && s.best !== null) monitor = createMonitor({ ...o.best, initialBest: s.best });
+      bestEpoch = s.bestEpoch;
+    },
     lastPath,
     bestPath,
     get bestEpoch() {
@@ -56,11 +68,12 @@ export function checkpoints(options: CheckpointsOptions): Checkpoints {
       if (typeof o.every === 'number' && step % o.every === 0) await ctx.saveCheckpoint(lastPath);
     },
     async onEpochEnd(epoch, logs, ctx) {
+      // The monitor first, so that last.tkpt holds the best value including this epoch's.
+      const improved = monitor !== undefined && monitor.update(readMonitored(logs, monitor.monitor, 'checkpoints best'));
+      if (improved) bestEpoch = epoch;
       if (o.every === 'epoch') await ctx.saveCheckpoint(lastPath, { logs });
-      if (monitor !== undefined && monitor.update(readMonitored(logs, monitor.monitor, 'checkpoints best'))) {
-        bestEpoch = epoch;
+      if (improved && monitor !== undefined)
         await ctx.saveCheckpoint(bestPath, { epoch, monitor: monitor.monitor, value: monitor.best, logs });
-      }
     },
   };
 }

@@ -29,7 +29,9 @@ export interface EarlyStopping extends Callback {
  * of the best epoch — in memory, one copy of the weights, replaced at each improvement. With
  * `restoreBestWeights`, the model `fit` leaves behind is the best epoch's, whether training
  * stopped early or ran all its epochs. The course's rule: "stop training when validation
- * accuracy/loss stops improving, and keep the best model".
+ * accuracy/loss stops improving, and keep the best model". Its counters, best value and best
+ * weights are part of `fit`'s checkpoints (name 'earlyStopping'), so a resumed run stops and
+ * restores as the uninterrupted one would.
  *
  * @example
  * const stopper = earlyStopping({ monitor: 'val_accuracy', patience: 3 });
@@ -50,6 +52,17 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
     best = undefined;
   };
   return {
+    name: 'earlyStopping',
+    saveState: () => ({ best: monitor.best, wait, bestEpoch, stoppedEpoch, weights: best }),
+    loadState(state) {
+      const s = state as { best: number; wait: number; bestEpoch: number; stoppedEpoch: number; weights?: tf.Tensor[] };
+      monitor = createMonitor({ ...o, initialBest: s.best });
+      wait = s.wait;
+      bestEpoch = s.bestEpoch;
+      stoppedEpoch = s.stoppedEpoch;
+      drop();
+      best = s.weights;
+    },
     get bestEpoch() {
       return bestEpoch;
     },

@@ -32,7 +32,7 @@ export interface Ema extends Callback {
 /**
  * Keeps an exponential moving average of every weight of the model (trainable and not: batch-norm
  * statistics are averaged too), starting from the weights at the start of training. No host sync.
- * The average is not part of checkpoints: a resumed run starts it again from the resumed weights.
+ * The average is part of `fit`'s checkpoints (under the name 'ema'): a resumed run continues it exactly.
  *
  * @example
  * const avg = ema({ decay: 0.995 });
@@ -58,7 +58,14 @@ export function ema(options: EmaOptions = {}): Ema {
     return saved;
   };
   return {
+    name: 'ema',
     values: () => shadow,
+    saveState: () => ({ shadow }),
+    loadState(state) {
+      const s = state as { shadow?: tf.Tensor[] };
+      drop();
+      shadow = s.shadow;
+    },
     onTrainBegin(ctx) {
       drop();
       shadow = ctx.model.weights().map(([, t]) => tf.clone(t));

@@ -14,6 +14,7 @@
  * update s used. Without it, no lr is logged.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchCount, batches, type ArrayDataset } from '../data/dataset.js';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
 import { Rng } from '../engine/rng.js';
@@ -22,12 +23,22 @@ import { valueAt, type ScalarOrSchedule } from '../schedules/schedule.js';
 import { globalNorm } from '../tree/ops.js';
 import { disposeTree } from '../tree/ops.js';
 import { treeLeaves, treeLeavesWithPaths } from '../tree/tree.js';
-import { type Callback, type Logs, type Position, type StepLogs, type TrainContext, callHook } from './callbacks.js';
+import {
+  type Callback,
+  type Logs,
+  type Position,
+  type StepLogs,
+  type TrainContext,
+  callHook,
+  callbackStateKeys,
+  orderCallbacks,
+} from './callbacks.js';
 import { checkStateStructure, disposeCheckpoint, loadCheckpoint, renameStateKeys, saveCheckpoint } from './checkpoint.js';
 import { CheckpointError, NonFiniteError } from './errors.js';
 import { evaluateWith } from './evaluate.js';
 import { type Loss, type LossName, resolveLoss } from './losses.js';
 import { type Metric, type MetricName, resolveMetric } from './metrics.js';
+import { layerRngStates, setLayerRngStates } from './layer-rng.js';
 import { adaptModel, type Model } from './model.js';
 import { progressLogger, type ProgressOptions } from './progress.js';
 
@@ -57,7 +68,7 @@ export interface FitOptions {
   logEvery?: number;
   /** The learning rate to report (the optimizer's own number or schedule). Default: none logged. */
   learningRate?: ScalarOrSchedule;
-  /** Hooks, called in this order (the progress logger, if any, last). Default []. */
+  /** Hooks, called in this order (`late` ones, such as checkpoints(), after the others; the progress logger last). Default []. */
   callbacks?: Callback[];
   /** 'progress' (bar on a TTY, JSON lines otherwise), 'json' (JSON lines), 'silent'. Default 'progress'. */
   verbose?: 'progress' | 'json' | 'silent';
@@ -135,6 +146,12 @@ function checkOptions(o: typeof DEFAULTS & FitOptions, data: FitData): void {
  * Throws NonFiniteError when the loss becomes NaN or infinite (checked at logging steps and epoch
  * ends; the error names the first bad step and the last good checkpoint).
  *
+ * Exact resume (`resumeFrom`): the checkpoint restores the weights, the optimizer state, the
+ * position, the data order, the model's generator, the generators of a LayersModel's random layers
+ * (SeededDropout, ...) and the state of every callback that keeps one (ema, swa, snapshotEnsemble,
+ * earlyStopping, reduceLROnPlateau, the best-checkpoint monitor, ...), given after their
+ * `onTrainBegin`. Pass the same callbacks, in the same order, as the interrupted run.
+ *
  * @example
  * const history = await fit(model, { train, validation }, {
  *   optimizer: adamw({ learningRate: lr }), learningRate: lr, epochs: 10, batchSize: 64,
@@ -154,6 +171,9 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   let position: Position = { step: 0, epoch: 0, batch: 0 };
   let seed = o.seed;
   let rng = new Rng(seed).split();
+  const layersModel = adapter.kind === 'layers' ? (model as LayersModel) : undefined;
+  /** Callback states from the checkpoint, until their callbacks take them. */
+  let savedCallbackStates: Record<string, unknown> | undefined;
   if (o.resumeFrom !== undefined) {
     const ckpt = await loadCheckpoint(o.resumeFrom);
     try {
@@ -164,6 +184,9 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
       const names = new Map(ckpt.weights.map(([name], i) => [name, current[i][0]]));
       ckpt.optimizerState = renameStateKeys(ckpt.optimizerState, names);
       checkStateStructure(ckpt.optimizerState, state);
+      if (ckpt.layerRng !== undefined && layersModel === undefined && ckpt.layerRng.length > 0)
+        throw new CheckpointError(`${o.resumeFrom} holds generator states of random layers; a functional model has none`);
+      if (ckpt.layerRng !== undefined && layersModel !== undefined) setLayerRngStates(layersModel, ckpt.layerRng);
       adapter.setWeights(ckpt.weights.map(([, t]) => t));
     } catch (e) {
       disposeCheckpoint(ckpt);
@@ -175,6 +198,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     position = { ...ckpt.position };
     seed = ckpt.seed;
     rng = Rng.fromState(ckpt.rng);
+    savedCallbackStates = ckpt.callbacks;
   }
 
   const stepsPerEpoch = batchCount(data.train.size, o.batchSize, o.dropRemainder);
@@ -197,6 +221,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     optimizerState: () => state,
     async saveCheckpoint(path, extra) {
       await checkFinite(); // names the first bad step, if the loss went bad since the last check
+      const states = callbackStateKeys(callbacks).map(([key, cb]): [string, unknown] => [key, cb.saveState?.()]);
       await saveCheckpoint(path, {
         position: { ...position },
         seed,
@@ -204,6 +229,8 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
         weights: adapter.weights(),
         optimizerState: state,
         ...(extra === undefined ? {} : { extra }),
+        ...(layersModel === undefined ? {} : { layerRng: layerRngStates(layersModel) }),
+        ...(states.length === 0 ? {} : { callbacks: Object.fromEntries(states) }),
       }).catch((e: unknown) => {
         if (e instanceof NonFiniteError) throw new NonFiniteError(position.step, e.what, lastCheckpoint);
         throw e;
@@ -226,7 +253,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     },
   };
 
-  const callbacks = [...o.callbacks];
+  const callbacks = orderCallbacks(o.callbacks);
   if (o.verbose !== 'silent') callbacks.push(progressLogger({ ...o.progress, mode: o.verbose === 'json' ? 'json' : 'auto' }));
 
   const history: History = { epochs: [], steps: [], validations: [], step: position.step, stopped: false };
@@ -284,6 +311,14 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
 
   try {
     await callHook(callbacks, 'onTrainBegin', ctx);
+    if (savedCallbackStates !== undefined) {
+      for (const [key, cb] of callbackStateKeys(callbacks)) {
+        if (!(key in savedCallbackStates) || typeof cb.loadState !== 'function') continue;
+        const value = savedCallbackStates[key];
+        delete savedCallbackStates[key];
+        await cb.loadState(value, ctx);
+      }
+    }
     for (let epoch = position.epoch; epoch < o.epochs && !stopRequested; epoch++) {
       const startBatch = epoch === position.epoch ? position.batch : 0;
       position = { step: position.step, epoch, batch: startBatch };
@@ -342,6 +377,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     await callHook(callbacks, 'onTrainEnd', ctx, history.epochs.at(-1)?.logs ?? {});
     return history;
   } finally {
+    disposeTree(savedCallbackStates ?? []); // states no callback claimed
     sums.dispose();
     firstBad.dispose();
     // The optimizer state is the loop's to free; the model keeps its weights.

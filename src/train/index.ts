@@ -12,3 +12,8 @@ export * from './checkpoints.js';
 export * from './fit.js';
 export * from './plateau.js';
 export * from './ema.js';
+export * from './layer-rng.js';
+export * from './ensemble.js';
+export * from './snapshot-ensemble.js';
+export * from './swa.js';
+export * from './update-ratio-monitor.js';

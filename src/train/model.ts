@@ -34,6 +34,8 @@ export type Model = LayersModel | FunctionalModel;
 /** The uniform view of a model that the loop, callbacks and checkpoints use. */
 export interface ModelAdapter {
   readonly kind: 'layers' | 'functional';
+  /** The model it wraps (e.g. for callbacks that need the LayersModel's layers). */
+  readonly source: Model;
   /** The trainable parameters as a ParamTree (live tensors: do not dispose). */
   trainable(): ParamTree;
   /** Every weight to save or restore (trainable and not, e.g. batch-norm statistics), by position. */
@@ -80,6 +82,7 @@ function checkCount(values: tf.Tensor[], names: Array<[string, tf.Tensor]>): voi
 function functionalAdapter(model: FunctionalModel): ModelAdapter {
   return {
     kind: 'functional',
+    source: model,
     trainable: () => model.params,
     weights: () => treeLeavesWithPaths(model.params),
     setWeights(values) {
@@ -116,6 +119,7 @@ function layersAdapter(model: LayersModel): ModelAdapter {
   const weights = (): Array<[string, tf.Tensor]> => model.weights.map((w) => [w.name, w.read()]);
   return {
     kind: 'layers',
+    source: model,
     trainable: trainableTree,
     weights,
     setWeights(values) {

@@ -8,6 +8,8 @@ export interface MonitorOptions {
   mode?: 'min' | 'max' | 'auto';
   /** An improvement must beat the best by more than this (absolute). Default 0. */
   minDelta?: number;
+  /** The best value to start from (a resumed run's). Default: ±Infinity, so the first value improves. */
+  initialBest?: number;
 }
 
 /** Tracks the best value of a metric. */
@@ -27,7 +29,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   if (!['min', 'max', 'auto'].includes(o.mode)) throw new InvalidArgumentError('mode', o.mode, "'min', 'max' or 'auto'");
   checkNumber('minDelta', o.minDelta, { min: 0 });
   const mode: 'min' | 'max' = o.mode === 'auto' ? (/acc|top/.test(o.monitor) ? 'max' : 'min') : o.mode;
-  let best = mode === 'min' ? Infinity : -Infinity;
+  let best = o.initialBest ?? (mode === 'min' ? Infinity : -Infinity);
   return {
     monitor: o.monitor,
     mode,

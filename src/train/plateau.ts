@@ -75,8 +75,10 @@ export interface ReduceLROnPlateauOptions extends MonitorOptions {
 /**
  * Reduces the learning rate by `factor` once `monitor` (default 'val_loss') has not improved for
  * more than `patience` epochs (torch.optim.lr_scheduler.ReduceLROnPlateau's rule, absolute
- * threshold `minDelta`), through `controller` and its `plateauScale` transform. The counters are
- * not checkpointed: a resumed run keeps the scale (in the optimizer state) but starts counting anew.
+ * threshold `minDelta`), through `controller` and its `plateauScale` transform. The scale lives in
+ * the optimizer state; the counters, the best value and a reduction not yet applied are part of
+ * `fit`'s checkpoints (name 'reduceLROnPlateau'), so a resumed run reduces when the uninterrupted
+ * one would.
  */
 export function reduceLROnPlateau(controller: PlateauController, options: ReduceLROnPlateauOptions = {}): Callback {
   const o = { factor: 0.1, patience: 10, cooldown: 0, ...options };
@@ -87,6 +89,16 @@ export function reduceLROnPlateau(controller: PlateauController, options: Reduce
   let bad = 0;
   let cooldown = 0;
   return {
+    name: 'reduceLROnPlateau',
+    saveState: () => ({ best: monitor.best, bad, cooldown, pending: controller.pending, scale: controller.scale }),
+    loadState(state) {
+      const s = state as { best: number; bad: number; cooldown: number; pending: number; scale: number };
+      monitor = createMonitor({ ...o, initialBest: s.best });
+      bad = s.bad;
+      cooldown = s.cooldown;
+      controller.pending = s.pending;
+      controller.scale = s.scale;
+    },
     onTrainBegin() {
       monitor = createMonitor(o);
       bad = 0;
