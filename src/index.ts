@@ -11,3 +11,4 @@ export * from './regularize/index.js';
 export * from './data/index.js';
 export * from './train/index.js';
 export { linePlot, pathPlot, type Series } from './report/svg.js';
+export { trainingReport, lrFindReport, movingAverage } from './report/html.js';

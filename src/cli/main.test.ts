@@ -1,9 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+import { fashionMnist } from '../data/index.js';
+import { evaluate } from '../train/evaluate.js';
 import { main } from './main.js';
+import { fileLoader } from './model-files.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function run(args: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
@@ -33,7 +44,7 @@ test('a bad schedule spec is refused with a message naming it', async () => {
 });
 
 test('commands of later issues say they are not built yet and exit with 2', async () => {
-  for (const cmd of ['train', 'tune', 'lr-find']) {
+  for (const cmd of ['tune', 'worker', 'dashboard']) {
     const { code, out } = await run([cmd]);
     assert.equal(code, 2);
     assert.match(out, /not built yet/);
@@ -53,6 +64,135 @@ test('demo races every optimizer on both problems and writes the plots', async (
     for (const name of ['SGD', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam', 'Lion', 'L-BFGS']) assert.match(out, new RegExp(`\\| ${name}`));
     // L-BFGS solves both problems; its row shows the optimum.
     assert.match(out, /L-BFGS \(full batch\) \| [0-9.e+-]+ \| \d+ \| \(1\.0000, 1\.0000\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Serves `dir` over HTTP on 127.0.0.1 (a stock loader's route: tf.loadLayersModel('http://...')). */
+async function serve(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    try {
+      const body = readFileSync(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+      res.writeHead(200).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+test('train runs the MLP example: JSON lines per epoch and for the test, run.json, report.html, models loadable by stock tf.loadLayersModel', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainkit-train-'));
+  try {
+    const before = tf.memory().numTensors;
+    const { code, out } = await run(['train', join(root, 'examples/fashion-mnist-mlp.ts'), '--epochs', '2', '--limit', '1000', '--backend', 'cpu', '--seed', '3', '--out', dir, '--json']);
+    assert.equal(code, 0);
+    assert.equal(tf.memory().numTensors, before, 'the command frees its model and EMA');
+    const lines = out.split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.event), ['epoch', 'epoch', 'test']);
+    assert.deepEqual(lines.slice(0, 2).map((l) => l.epoch), [0, 1]);
+    for (const k of ['loss', 'accuracy', 'val_loss', 'val_accuracy']) assert.ok(Number.isFinite(lines[1][k]), k);
+    const testLine = lines[2];
+    assert.ok(testLine.accuracy > 0.1 && testLine.loss > 0);
+    assert.ok(Number.isFinite(testLine.ema.accuracy));
+
+    const runJson = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    assert.equal(runJson.seed, 3);
+    assert.equal(runJson.backend.name, 'cpu');
+    assert.equal(runJson.config.epochs, 2);
+    assert.equal(runJson.history.epochs.length, 2);
+    assert.ok(runJson.history.steps.length >= 1 && runJson.history.steps.every((s: { loss: number; lr: number }) => Number.isFinite(s.loss) && s.lr >= 0));
+    assert.equal(runJson.results['final (test)'].accuracy, testLine.accuracy);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    assert.ok(html.startsWith('<!doctype html>') && html.includes('<svg') && !/<script|src="http/.test(html));
+
+    // The saved model is plain LayersModel format: a stock HTTP load and the file loader both
+    // give back a model that scores exactly as the trained one did on the same test images.
+    const test = await fashionMnist({ split: 'test', layout: 'flat', limit: 1000 });
+    const server = await serve(dir);
+    try {
+      const viaHttp = await tfl.loadLayersModel(`${server.url}/model/model.json`);
+      const scored = await evaluate(viaHttp, test);
+      assert.equal(scored.accuracy, testLine.accuracy);
+      assert.ok(Math.abs(scored.loss - testLine.loss) < 1e-6);
+      viaHttp.dispose();
+      const emaModel = await tfl.loadLayersModel(`${server.url}/model-ema/model.json`);
+      assert.equal((await evaluate(emaModel, test)).accuracy, testLine.ema.accuracy);
+      emaModel.dispose();
+    } finally {
+      await server.close();
+    }
+    const viaFile = await tfl.loadLayersModel(fileLoader(join(dir, 'model', 'model.json')));
+    assert.equal((await evaluate(viaFile, test)).accuracy, testLine.accuracy);
+    viaFile.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A tiny run file (3 Gaussian blobs, a functional linear model) written beside the test's temp output. */
+function tinyRunFile(dir: string): string {
+  const file = join(dir, 'tiny-run.ts');
+  const src = (p: string): string => JSON.stringify(join(root, 'src', p));
+  writeFileSync(
+    file,
+    `import * as tf from '@tensorflow/tfjs-core';
+import { sgd } from ${src('optim/index.js')};
+import { defineRun } from ${src('train/recipe/index.js')};
+import { blobs } from ${src('train/toy-fixtures.test.js')};
+export default defineRun(({ seed }) => ({
+  model: {
+    params: { w: tf.tidy(() => tf.mul(tf.randomNormal([8, 3], 0, 1, 'float32', seed), 0.01)), b: tf.zeros([3]) },
+    apply: (p: any, x: tf.Tensor) => tf.add(tf.matMul(x, p.w), p.b),
+  },
+  data: { train: blobs(256, { seed: 1 }), test: blobs(64, { seed: 2 }) },
+  optimizer: (learningRate) => sgd({ learningRate, momentum: 0.9 }),
+  learningRate: 0.05,
+  batchSize: 16,
+}));
+`,
+  );
+  return file;
+}
+
+test('lr-find writes its page and JSON and suggests a rate; recipe prints the three verdicts', async () => {
+  // Inside the repository (out/ is ignored) so that the run file resolves '@tensorflow/tfjs-core'.
+  mkdirSync(join(root, 'out'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'out', '.test-lrfind-'));
+  try {
+    const file = tinyRunFile(dir);
+    const before = tf.memory().numTensors;
+    const lf = await run(['lr-find', file, '--backend', 'cpu', '--steps', '80', '--min-lr', '1e-4', '--max-lr', '100', '--out', join(dir, 'lf'), '--json']);
+    assert.equal(lf.code, 0);
+    const line = JSON.parse(lf.out);
+    assert.equal(line.event, 'lr-find');
+    assert.ok(line.suggested > 1e-4 && line.suggested < 10, `suggested ${line.suggested}`);
+    assert.ok(readFileSync(join(dir, 'lf', 'lr-find.html'), 'utf8').includes('class="marker"'));
+    assert.equal(JSON.parse(readFileSync(join(dir, 'lf', 'lr-find.json'), 'utf8')).suggested, line.suggested);
+
+    const rc = await run(['recipe', file, '--backend', 'cpu', '--out', join(dir, 'rc')]);
+    assert.equal(rc.code, 0);
+    assert.match(rc.out, /^1\. loss at initialisation: \[ok\] initial loss .* log 3/m);
+    assert.match(rc.out, /^2\. overfit 80 examples at lr 5\.0e-2: \[ok\] memorised 80 examples/m);
+    assert.match(rc.out, /^3\. learning-rate range test: suggested lr /m);
+    assert.ok(existsSync(join(dir, 'rc', 'lr-find.html')));
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run commands refuse a missing file, a file without a run and bad numbers', async () => {
+  await assert.rejects(run(['train', '/nonexistent/run.ts']), /Run file not found/);
+  await assert.rejects(run(['train']), /exactly one run FILE/);
+  await assert.rejects(run(['train', 'x.ts', '--epochs', '0']), /Invalid --epochs: "0"/);
+  const dir = mkdtempSync(join(tmpdir(), 'trainkit-bad-'));
+  try {
+    writeFileSync(join(dir, 'bad.ts'), 'export const x = 1;\n');
+    await assert.rejects(run(['train', join(dir, 'bad.ts'), '--backend', 'cpu']), /must have a default export defineRun/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,9 +6,13 @@
  *   trainkit schedule SPEC [--steps N] [--every K] [--svg FILE]
  *                                                    print (and plot) a learning-rate schedule
  *   trainkit backend                                 which tensor backend trainkit picks here, and why
+ *   trainkit train FILE.ts [--epochs N] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
+ *   trainkit lr-find FILE.ts [...same] [--steps N] [--min-lr X] [--max-lr X]
+ *   trainkit recipe FILE.ts [...same]                initial loss, overfit a small sample, lr range test
  *
- * `train`, `tune`, `worker`, `dashboard`, `recipe` and `lr-find` are named in the design and arrive
- * with the training-loop and search issues; until then they exit with status 2 and say so.
+ * FILE's default export is `defineRun((ctx) => ({ model, data, optimizer, learningRate, ... }))`
+ * (src/train/recipe/run.ts). `tune`, `worker` and `dashboard` arrive with the search issue; until
+ * then they exit with status 2 and say so.
  */
 import { realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +23,9 @@ import { useBestBackend, backendInfo } from '../engine/index.js';
 import { parseSchedule, sampleSchedule } from '../schedules/index.js';
 import { linePlot } from '../report/svg.js';
 import { runDemo } from './demo.js';
+import { trainCommand } from './train.js';
+import { lrFindCommand } from './lr-find.js';
+import { recipeCommand } from './recipe.js';
 
 const USAGE = `usage: trainkit <command> [options]
 
@@ -28,11 +35,38 @@ commands:
                                         print a learning-rate schedule, e.g.
                                         trainkit schedule warmup-cosine:peak=0.001,warmupSteps=100,decaySteps=900
   backend                               show the tensor backend trainkit chooses on this machine
-  train | tune | worker | dashboard | recipe | lr-find
-                                        not built yet (training-loop and search issues)
+  train FILE.ts [--epochs N] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
+                                        train what FILE defines; writes DIR/run.json, DIR/report.html,
+                                        DIR/model/ (+ DIR/model-ema/) in LayersModel format
+                                        (default DIR: out/train/<name>); --json: one JSON line per
+                                        epoch, then one with the test metrics; --limit: at most N
+                                        examples per split
+  lr-find FILE.ts [--steps N] [--min-lr X] [--max-lr X] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
+                                        learning-rate range test: DIR/lr-find.html and lr-find.json
+  recipe FILE.ts [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
+                                        the practitioner's recipe, steps 1-3, with verdicts
+  tune | worker | dashboard             not built yet (search issue)
+
+A run FILE (TypeScript or JavaScript) has a default export
+  export default defineRun(async ({ seed, epochs, limit, backend }) => ({
+    model,                                  // tf.LayersModel or { params, apply }
+    data: { train, validation?, test? },    // ArrayDatasets
+    optimizer: (learningRate) => adamw({ learningRate }),
+    learningRate,                           // number or schedule (step) => number
+    epochs?, batchSize?, loss?, metrics?, callbacks?, ema?: { decay }, logEvery?,
+  }));
+e.g. trainkit train examples/fashion-mnist-mlp.ts --epochs 3
 `;
 
-const PLANNED = new Set(['train', 'tune', 'worker', 'dashboard', 'recipe', 'lr-find']);
+const PLANNED = new Set(['tune', 'worker', 'dashboard']);
+const RUN_OPTIONS = {
+  epochs: { type: 'string' },
+  seed: { type: 'string', default: '0' },
+  backend: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  limit: { type: 'string' },
+} as const;
 
 export async function main(argv: string[], log: (s: string) => void = console.log): Promise<number> {
   const [command, ...rest] = argv;
@@ -78,8 +112,37 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
     log(JSON.stringify({ ...backendInfo(), name }, null, 2));
     return 0;
   }
+  if (command === 'train' || command === 'lr-find' || command === 'recipe') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { ...RUN_OPTIONS, ...(command === 'lr-find' ? { steps: { type: 'string' }, 'min-lr': { type: 'string' }, 'max-lr': { type: 'string' } } as const : {}) },
+    });
+    if (positionals.length !== 1) throw new TrainkitError(`${command} takes exactly one run FILE (got ${positionals.length}); e.g. trainkit ${command} examples/fashion-mnist-mlp.ts`);
+    const v = values as Record<string, string | boolean | undefined>;
+    const common = {
+      file: positionals[0],
+      seed: nonNegativeInt('--seed', v.seed as string),
+      ...(v.epochs === undefined ? {} : { epochs: positiveInt('--epochs', v.epochs as string) }),
+      ...(v.limit === undefined ? {} : { limit: positiveInt('--limit', v.limit as string) }),
+      ...(v.backend === undefined ? {} : { backend: v.backend as string }),
+      ...(v.out === undefined ? {} : { out: v.out as string }),
+      json: v.json === true,
+      log,
+    };
+    if (command === 'train') await trainCommand(common);
+    else if (command === 'recipe') await recipeCommand(common);
+    else
+      await lrFindCommand({
+        ...common,
+        ...(v.steps === undefined ? {} : { steps: positiveInt('--steps', v.steps as string) }),
+        ...(v['min-lr'] === undefined ? {} : { minLr: positiveNumber('--min-lr', v['min-lr'] as string) }),
+        ...(v['max-lr'] === undefined ? {} : { maxLr: positiveNumber('--max-lr', v['max-lr'] as string) }),
+      });
+    return 0;
+  }
   if (PLANNED.has(command)) {
-    log(`trainkit ${command}: not built yet — it arrives with the training-loop / search issues.`);
+    log(`trainkit ${command}: not built yet — it arrives with the search issue.`);
     return 2;
   }
   log(`Unknown command: ${JSON.stringify(command)}\n\n${USAGE}`);
@@ -89,6 +152,18 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
 function positiveInt(option: string, text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0) throw new TrainkitError(`Invalid ${option}: ${JSON.stringify(text)} (expected a positive integer)`);
+  return n;
+}
+
+function nonNegativeInt(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0) throw new TrainkitError(`Invalid ${option}: ${JSON.stringify(text)} (expected an integer >= 0)`);
+  return n;
+}
+
+function positiveNumber(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new TrainkitError(`Invalid ${option}: ${JSON.stringify(text)} (expected a positive number)`);
   return n;
 }
 

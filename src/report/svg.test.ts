@@ -31,3 +31,24 @@ test('pathPlot shades the landscape and draws each path', () => {
   assert.ok(svg.includes('★'));
   assert.ok(svg.includes('>gd</text>'));
 });
+
+test('linePlot draws scatters as dots, puts a log x axis in powers of ten and marks a vertical line', () => {
+  const svg = linePlot(
+    [
+      { name: 'raw', style: 'scatter', opacity: 0.25, points: [[1e-5, 2], [1e-3, 1], [1e-1, Number.NaN], [0, 3]] },
+      { name: 'smoothed', points: [[1e-5, 2], [1e-3, 1.2], [1e-1, 4]] },
+    ],
+    { title: 'lr find', logX: true, markers: [{ x: 1e-3, label: 'suggested 1e-3' }] },
+  );
+  // the NaN point and x = 0 (not on a log axis) are skipped: two dots
+  assert.equal((svg.match(/<circle /g) ?? []).length, 2);
+  assert.ok(svg.includes('fill-opacity="0.25"'));
+  for (const e of ['1e-5', '1e-4', '1e-3', '1e-2', '1e-1']) assert.ok(svg.includes(`>${e}</text>`), e);
+  assert.equal((svg.match(/class="marker"/g) ?? []).length, 1);
+  assert.ok(svg.includes('suggested 1e-3'));
+  // the marker sits where the point x = 1e-3 is drawn
+  const markerX = /class="marker" x1="([\d.]+)"/.exec(svg)![1];
+  const dot = /<circle cx="([\d.]+)"/g;
+  const xs = [...svg.matchAll(dot)].map((mm) => mm[1]);
+  assert.equal(markerX, xs[1]);
+});

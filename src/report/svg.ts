@@ -8,6 +8,17 @@ export interface Series {
   /** [x, y] pairs; non-finite y values break the line. */
   points: Array<[number, number]>;
   color?: string;
+  /** 'line' (default) joins the points; 'scatter' draws a dot per point (e.g. raw per-step losses). */
+  style?: 'line' | 'scatter';
+  /** Opacity of the line or dots, in (0, 1]. Default 1 (use ~0.25 for a faint scatter under its average). */
+  opacity?: number;
+}
+
+/** A vertical line at `x` with a label (e.g. a suggested learning rate). */
+export interface Marker {
+  x: number;
+  label: string;
+  color?: string;
 }
 
 export interface LinePlotOptions {
@@ -15,6 +26,10 @@ export interface LinePlotOptions {
   xLabel?: string;
   yLabel?: string;
   logY?: boolean;
+  /** Logarithmic x axis (powers of ten; points with x <= 0 are left out). Default false. */
+  logX?: boolean;
+  /** Vertical marker lines. */
+  markers?: Marker[];
   width?: number;
   height?: number;
 }
@@ -39,61 +54,94 @@ function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-/** A line chart of one or more series, as an SVG document string. */
+/** Tick positions (in axis units: log10 of the value on a log axis) and their labels. */
+function axisTicks(lo: number, hi: number, log: boolean): Array<[number, string]> {
+  if (!log) return ticks(lo, hi).map((t) => [t, fmt(t)]);
+  const out: Array<[number, string]> = [];
+  for (let e = Math.ceil(lo - 1e-9); e <= hi + 1e-9; e++) out.push([e, `1e${e}`]);
+  return out.length ? out : [[lo, `1e${lo.toFixed(1)}`]];
+}
+
+/**
+ * A chart of one or more series (lines or scatters), optionally with log axes and vertical
+ * markers, as an SVG document string. Non-finite points (and non-positive ones on a log axis)
+ * break a line and are skipped by a scatter.
+ *
+ * @example
+ * linePlot([{ name: 'loss', points: [[0, 2.3], [1, 1.1]] }], { title: 'training loss', xLabel: 'step' });
+ */
 export function linePlot(series: Series[], options: LinePlotOptions): string {
-  const { title, xLabel = '', yLabel = '', logY = false, width = 720, height = 420 } = options;
+  const { title, xLabel = '', yLabel = '', logY = false, logX = false, markers = [], width = 720, height = 420 } = options;
   const m = { left: 70, right: 200, top: 36, bottom: 48 };
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
   const ty = (y: number): number => (logY ? Math.log10(y) : y);
+  const tx = (x: number): number => (logX ? Math.log10(x) : x);
+  const okX = (x: number): boolean => Number.isFinite(x) && (!logX || x > 0);
+  const okY = (y: number): boolean => Number.isFinite(y) && (!logY || y > 0);
   const xs: number[] = [];
   const ys: number[] = [];
   for (const s of series)
     for (const [x, y] of s.points) {
-      if (Number.isFinite(x)) xs.push(x);
-      if (Number.isFinite(y) && (!logY || y > 0)) ys.push(ty(y));
+      if (okX(x)) xs.push(tx(x));
+      if (okY(y)) ys.push(ty(y));
     }
+  for (const mk of markers) if (okX(mk.x)) xs.push(tx(mk.x));
   const x0 = xs.length ? Math.min(...xs) : 0;
   const x1 = xs.length ? Math.max(...xs) : 1;
   let y0 = ys.length ? Math.min(...ys) : 0;
   let y1 = ys.length ? Math.max(...ys) : 1;
   if (y1 === y0) { y0 -= 1; y1 += 1; }
-  const sx = (x: number): number => m.left + ((x - x0) / (x1 - x0 || 1)) * pw;
+  const sx = (x: number): number => m.left + ((tx(x) - x0) / (x1 - x0 || 1)) * pw;
   const sy = (y: number): number => m.top + ph - ((ty(y) - y0) / (y1 - y0)) * ph;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="100%" height="100%" fill="white"/>`);
   parts.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="15">${esc(title)}</text>`);
   // axes and grid
-  for (const t of ticks(x0, x1)) {
-    const x = sx(t);
+  for (const [t, label] of axisTicks(x0, x1, logX)) {
+    const x = m.left + ((t - x0) / (x1 - x0 || 1)) * pw;
     parts.push(`<line x1="${x}" x2="${x}" y1="${m.top}" y2="${m.top + ph}" stroke="#eee"/>`);
-    parts.push(`<text x="${x}" y="${m.top + ph + 16}" text-anchor="middle">${fmt(t)}</text>`);
+    parts.push(`<text x="${x}" y="${m.top + ph + 16}" text-anchor="middle">${label}</text>`);
   }
-  const yt = logY
-    ? Array.from({ length: Math.floor(y1) - Math.ceil(y0) + 1 }, (_, i) => Math.ceil(y0) + i)
-    : ticks(y0, y1);
-  for (const t of yt) {
+  for (const [t, label] of axisTicks(y0, y1, logY)) {
     const y = m.top + ph - ((t - y0) / (y1 - y0)) * ph;
     parts.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.left - 6}" y="${y + 4}" text-anchor="end">${logY ? `1e${t}` : fmt(t)}</text>`);
+    parts.push(`<text x="${m.left - 6}" y="${y + 4}" text-anchor="end">${label}</text>`);
   }
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   parts.push(`<text x="${m.left + pw / 2}" y="${height - 10}" text-anchor="middle">${esc(xLabel)}</text>`);
   parts.push(`<text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
   series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
-    let d = '';
-    let pen = false;
-    for (const [x, y] of s.points) {
-      if (!Number.isFinite(x) || !Number.isFinite(y) || (logY && y <= 0)) { pen = false; continue; }
-      d += `${pen ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`;
-      pen = true;
+    const opacity = s.opacity ?? 1;
+    if (s.style === 'scatter') {
+      const dots = s.points
+        .filter(([x, y]) => okX(x) && okY(y))
+        .map(([x, y]) => `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="1.8"/>`);
+      parts.push(`<g fill="${color}" fill-opacity="${opacity}">${dots.join('')}</g>`);
+    } else {
+      let d = '';
+      let pen = false;
+      for (const [x, y] of s.points) {
+        if (!okX(x) || !okY(y)) { pen = false; continue; }
+        d += `${pen ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`;
+        pen = true;
+      }
+      parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"${opacity === 1 ? '' : ` stroke-opacity="${opacity}"`}/>`);
     }
-    parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"/>`);
     const ly = m.top + 14 + i * 18;
-    parts.push(`<line x1="${m.left + pw + 12}" x2="${m.left + pw + 32}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="3"/>`);
+    parts.push(`<line x1="${m.left + pw + 12}" x2="${m.left + pw + 32}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="3"${opacity === 1 ? '' : ` stroke-opacity="${Math.max(opacity, 0.4)}"`}/>`);
     parts.push(`<text x="${m.left + pw + 38}" y="${ly}">${esc(s.name)}</text>`);
+  });
+  markers.forEach((mk, i) => {
+    if (!okX(mk.x)) return;
+    const x = sx(mk.x).toFixed(1);
+    const color = mk.color ?? '#555';
+    parts.push(`<line class="marker" x1="${x}" x2="${x}" y1="${m.top}" y2="${m.top + ph}" stroke="${color}" stroke-dasharray="5 4" stroke-width="1.4"/>`);
+    // Labels near the right edge go to the left of their line, clear of the legend.
+    const right = sx(mk.x) > m.left + 0.7 * pw;
+    parts.push(`<text x="${x}" y="${m.top + 14 + i * 14}" dx="${right ? -4 : 4}"${right ? ' text-anchor="end"' : ''} fill="${color}">${esc(mk.label)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');

@@ -17,3 +17,4 @@ export * from './ensemble.js';
 export * from './snapshot-ensemble.js';
 export * from './swa.js';
 export * from './update-ratio-monitor.js';
+export * from './recipe/index.js';

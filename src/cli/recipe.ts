@@ -1,0 +1,60 @@
+/**
+ * `trainkit recipe FILE.ts`: the practitioner's recipe, steps 1–3, on the run's model and data —
+ * 1 the loss at initialisation, 2 overfitting a few minibatches, 3 the learning-rate range test —
+ * each with its verdict.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { valueAt } from '../schedules/schedule.js';
+import { checkInitialLoss, type InitialLossReport } from '../train/recipe/initial-loss.js';
+import { lrRangeTest, type LrRangeTestResult } from '../train/recipe/lr-range-test.js';
+import { overfitSmallSample, type OverfitReport } from '../train/recipe/overfit.js';
+import { lrFindReport } from '../report/html.js';
+import { disposeModel, loadRunFile, type RunFileOptions } from './run-file.js';
+
+export interface RecipeCommandOptions extends RunFileOptions {
+  out?: string;
+  json: boolean;
+  log: (s: string) => void;
+}
+
+export interface RecipeSummary {
+  initialLoss: InitialLossReport;
+  overfit: OverfitReport;
+  lrFind: LrRangeTestResult;
+  out: string;
+}
+
+/**
+ * Runs the three checks in order. Step 2 trains with the run's optimizer at a constant rate: the
+ * largest value its learning rate takes in the first 1,000 steps (a warmup schedule starts near 0,
+ * which would fail the check for the wrong reason). Weights are restored after steps 2 and 3.
+ */
+export async function recipeCommand(o: RecipeCommandOptions): Promise<RecipeSummary> {
+  const { spec, ctx, name } = await loadRunFile(o);
+  const out = resolve(o.out ?? join('out', 'recipe', name));
+  mkdirSync(out, { recursive: true });
+  const loss = spec.loss ?? 'softmaxCrossEntropy';
+  const batchSize = spec.batchSize ?? 32;
+  const say = (step: number, title: string, ok: boolean | undefined, verdict: string, extra: object): void => {
+    if (o.json) o.log(JSON.stringify({ event: 'recipe', step, check: title, ok, verdict, ...extra }));
+    else o.log(`${step}. ${title}: ${ok === undefined ? '' : ok ? '[ok] ' : '[FAIL] '}${verdict}`);
+  };
+  try {
+    const initialLoss = await checkInitialLoss(spec.model, spec.data.train, { loss, seed: o.seed });
+    say(1, 'loss at initialisation', initialLoss.ok, initialLoss.verdict, { expected: initialLoss.expected, measured: initialLoss.measured });
+    let peak = 0;
+    for (let s = 0; s < 1000; s++) peak = Math.max(peak, valueAt(spec.learningRate, s));
+    const overfit = await overfitSmallSample(spec.model, spec.data.train, { optimizer: spec.optimizer(peak), batchSize, loss, seed: o.seed });
+    say(2, `overfit ${overfit.examples} examples at lr ${peak.toExponential(1)}`, overfit.ok, overfit.verdict, { accuracy: overfit.accuracy, steps: overfit.steps });
+    const lrFind = await lrRangeTest(spec.model, spec.data.train, { optimizer: spec.optimizer, batchSize, loss, seed: o.seed });
+    say(3, 'learning-rate range test', undefined, lrFind.verdict, { suggested: lrFind.suggested });
+    const page = join(out, 'lr-find.html');
+    writeFileSync(page, lrFindReport({ title: `trainkit recipe — ${name}: lr range test`, points: lrFind.points, suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, verdict: lrFind.verdict, meta: { seed: o.seed, backend: ctx.backend, batchSize } }));
+    writeFileSync(join(out, 'recipe.json'), JSON.stringify({ command: 'recipe', file: resolve(o.file), seed: o.seed, backend: ctx.backend, initialLoss, overfit, lrFind }, null, 1));
+    if (!o.json) o.log(`lr plot: ${page}`);
+    return { initialLoss, overfit, lrFind, out };
+  } finally {
+    disposeModel(spec.model);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * `trainkit train FILE.ts`: trains what FILE defines (see defineRun), evaluates on its test split,
+ * saves the model (and its EMA) in LayersModel format, and writes run.json and report.html.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { backendInfo } from '../engine/index.js';
+import type { Callback, Logs } from '../train/callbacks.js';
+import { ema as emaCallback, type Ema } from '../train/ema.js';
+import { evaluate } from '../train/evaluate.js';
+import { fit } from '../train/fit.js';
+import { adaptModel, isFunctionalModel } from '../train/model.js';
+import { trainingReport } from '../report/html.js';
+import { disposeModel, loadRunFile, type RunFileOptions } from './run-file.js';
+import { saveLayersModel } from './model-files.js';
+
+export interface TrainCommandOptions extends RunFileOptions {
+  /** Output folder. Default out/train/<run name>. */
+  out?: string;
+  /** One JSON line per epoch and a last line with the test metrics, instead of the progress bar. */
+  json: boolean;
+  log: (s: string) => void;
+}
+
+export interface TrainSummary {
+  out: string;
+  /** Test (or, without a test split, validation) metrics of the final weights, and of the EMA. */
+  final: Logs;
+  ema?: Logs;
+  split: 'test' | 'validation' | 'train';
+}
+
+/** Runs `trainkit train`. */
+export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary> {
+  const started = performance.now();
+  const { spec, ctx, name } = await loadRunFile(o);
+  const out = resolve(o.out ?? join('out', 'train', name));
+  mkdirSync(out, { recursive: true });
+  const epochs = o.epochs ?? spec.epochs ?? 10;
+  const batchSize = spec.batchSize ?? 32;
+  const loss = spec.loss ?? 'softmaxCrossEntropy';
+  const metrics = spec.metrics ?? ['accuracy'];
+  const logEvery = spec.logEvery ?? 10;
+  const avg: Ema | undefined = spec.ema === undefined ? undefined : emaCallback(spec.ema);
+  const jsonLines: Callback = {
+    onEpochEnd(epoch, logs, c) {
+      o.log(JSON.stringify({ event: 'epoch', epoch, step: c.position().step, ...logs }));
+    },
+  };
+  const callbacks = [...(spec.callbacks ?? []), ...(avg ? [avg] : []), ...(o.json ? [jsonLines] : [])];
+  try {
+    const history = await fit(spec.model, { train: spec.data.train, validation: spec.data.validation }, {
+      optimizer: spec.optimizer(spec.learningRate),
+      learningRate: spec.learningRate,
+      epochs,
+      batchSize,
+      loss,
+      metrics,
+      seed: o.seed,
+      logEvery,
+      verbose: o.json ? 'silent' : 'progress',
+      callbacks,
+    });
+    const split = spec.data.test ? 'test' : spec.data.validation ? 'validation' : 'train';
+    const evalData = spec.data.test ?? spec.data.validation ?? spec.data.train;
+    const final = await evaluate(spec.model, evalData, { loss, metrics });
+    const emaLogs = avg ? await avg.evaluate(spec.model, evalData, { loss, metrics }) : undefined;
+
+    const saved: Record<string, string> = {};
+    if (isFunctionalModel(spec.model)) saved.note = 'a functional model has no LayersModel format: not saved';
+    else {
+      saved.model = await saveLayersModel(spec.model, join(out, 'model'));
+      if (avg) {
+        const adapter = adaptModel(spec.model);
+        const mine = adapter.weights().map(([, t]) => tf.clone(t));
+        try {
+          avg.copyTo(spec.model);
+          saved.ema = await saveLayersModel(spec.model, join(out, 'model-ema'));
+        } finally {
+          adapter.setWeights(mine);
+          mine.forEach((t) => t.dispose());
+        }
+      }
+    }
+    const wallSeconds = (performance.now() - started) / 1000;
+    const info = backendInfo();
+    const config = { file: resolve(o.file), name, epochs, batchSize, logEvery, limit: o.limit ?? null, loss: typeof loss === 'string' ? loss : 'custom', ema: spec.ema ?? null };
+    const results: Record<string, Logs> = { [`final (${split})`]: final, ...(emaLogs ? { [`ema (${split})`]: emaLogs } : {}) };
+    const run = {
+      command: 'train',
+      config,
+      seed: o.seed,
+      backend: { name: ctx.backend, threads: info.threads, simd: info.simd },
+      history: { steps: history.steps, epochs: history.epochs, validations: history.validations, step: history.step, stopped: history.stopped, stopReason: history.stopReason ?? null },
+      results,
+      models: saved,
+      wallSeconds,
+    };
+    writeFileSync(join(out, 'run.json'), JSON.stringify(run, null, 1));
+    writeFileSync(
+      join(out, 'report.html'),
+      trainingReport({
+        title: `trainkit train — ${name}`,
+        meta: { file: config.file, seed: o.seed, backend: `${ctx.backend} (${info.threads} thread${info.threads === 1 ? '' : 's'})`, epochs, batchSize, 'wall time (s)': +wallSeconds.toFixed(1) },
+        steps: history.steps,
+        epochs: history.epochs,
+        results,
+        notes: history.stopReason ? [`stopped: ${history.stopReason}`] : [],
+      }),
+    );
+    if (o.json) o.log(JSON.stringify({ event: split, ...final, ...(emaLogs ? { ema: emaLogs } : {}) }));
+    else {
+      const acc = (l: Logs): string => (l.accuracy === undefined ? `loss ${l.loss.toFixed(4)}` : `accuracy ${(100 * l.accuracy).toFixed(2)}%, loss ${l.loss.toFixed(4)}`);
+      o.log(`${split}: ${acc(final)}${emaLogs ? ` · EMA weights: ${acc(emaLogs)}` : ''}`);
+      if (saved.model) o.log(`model: ${saved.model}${saved.ema ? ` · EMA model: ${saved.ema}` : ''}`);
+      o.log(`report: ${join(out, 'report.html')} · run: ${join(out, 'run.json')} · ${wallSeconds.toFixed(1)} s on ${ctx.backend}`);
+    }
+    return { out, final, ...(emaLogs ? { ema: emaLogs } : {}), split };
+  } finally {
+    avg?.dispose();
+    disposeModel(spec.model);
+  }
+}
