@@ -6,6 +6,7 @@ import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import type { GradientTransformation } from './transform.js';
 import { hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaves, withScalars } from './leafwise.js';
+import { fusedAdam } from '../engine/kernels/fused_adam.js';
 
 export interface ScaleByAdamOptions {
   /** Decay of the first moment (momentum), in [0, 1). Default 0.9. */
@@ -44,6 +45,9 @@ export const ADAM_DEFAULTS = { b1: 0.9, b2: 0.999, eps: 1e-8, biasCorrection: tr
  * c₂ = ε·√(1−β₂ᵗ), which equals m̂/(√v̂ + ε) and saves two passes over the parameters.
  * With scheduled betas the corrections use the products of the betas seen so far.
  *
+ * On the cpu and wasm backends the whole leaf update runs as one fused kernel (engine's
+ * `fusedAdam`, one pass instead of 10–11 kernels, same float32 results); elsewhere as tf ops.
+ *
  * @example
  * const adam = chain(scaleByAdam(), scaleByLearningRate(1e-3));
  */
@@ -63,6 +67,11 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       const root = biasCorrection ? Math.sqrt(1 - b2Product) : 1;
       const c1 = biasCorrection ? root / (1 - b1Product) : 1;
       const c2 = e * root;
+      const fused = fusedAdam(grads, state.mu, state.nu, { b1: beta1, b2: beta2, c1, c2 });
+      if (fused !== undefined) {
+        const [u, mu, nu] = fused;
+        return [u, { count: t + 1, b1Product, b2Product, mu, nu }];
+      }
       const scalars = { b1: beta1, a1: 1 - beta1, b2: beta2, a2: 1 - beta2, c1, c2 };
       const [u, mu, nu] = withScalars(scalars, (s) =>
         mapLeaves(

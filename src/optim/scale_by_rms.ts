@@ -7,6 +7,7 @@ import { checkNumber } from '../errors.js';
 import type { GradientTransformation } from './transform.js';
 import { hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaves, withScalars } from './leafwise.js';
+import { fusedRms } from '../engine/kernels/fused_rms.js';
 
 export interface ScaleByRmsOptions {
   /** Decay α of the running average of g², in [0, 1). Default 0.99 (PyTorch's `alpha`). */
@@ -30,6 +31,8 @@ export interface ScaleByRmsState {
 /**
  * s ← αs + (1−α)g², emits g / (√s + ε); centered: ḡ ← αḡ + (1−α)g, emits g / (√(s − ḡ²) + ε).
  * Hinton's lecture 6e (2012); centered form from Graves (2013). Numerics of torch.optim.RMSprop.
+ * On the cpu and wasm backends each leaf is one fused kernel (engine's `fusedRms`, same float32
+ * results); elsewhere tf ops.
  *
  * @example
  * const rmsprop = chain(scaleByRms({ decay: 0.9 }), scaleByLearningRate(1e-3));
@@ -49,7 +52,13 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
     update(grads, state): [ParamTree, ScaleByRmsState] {
       const t = state.count;
       const a = decay.at(t);
-      return withScalars({ a, b: 1 - a, e: eps.at(t) }, ({ a, b, e }) => {
+      const e = eps.at(t);
+      const fused = fusedRms(grads, state.nu, centered ? state.mu : undefined, { decay: a, eps: e });
+      if (fused !== undefined) {
+        const [u, nu, mu] = fused;
+        return [u, { count: t + 1, nu, mu: centered ? mu : state.mu }];
+      }
+      return withScalars({ a, b: 1 - a, e }, ({ a, b, e }) => {
         if (!centered) {
           const [u, nu] = mapLeaves(
             2,

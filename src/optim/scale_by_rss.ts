@@ -7,6 +7,7 @@ import { checkNumber } from '../errors.js';
 import type { GradientTransformation } from './transform.js';
 import { hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaves, withScalars } from './leafwise.js';
+import { fusedRss } from '../engine/kernels/fused_rss.js';
 
 export interface ScaleByRssOptions {
   /** Added to the root (outside it), > 0. Default 1e-10 (PyTorch). */
@@ -24,6 +25,8 @@ export interface ScaleByRssState {
 /**
  * G ← G + g², emits g / (√G + ε) (Duchi, Hazan & Singer 2011; numerics of torch.optim.Adagrad).
  * The per-parameter step only shrinks: good for sparse features, stalls on long non-convex runs.
+ * On the cpu and wasm backends each leaf is one fused kernel (engine's `fusedRss`, same float32
+ * results); elsewhere tf ops.
  *
  * @example
  * const adagrad = chain(scaleByRss(), scaleByLearningRate(0.01));
@@ -35,17 +38,20 @@ export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformat
   return {
     init: (params) => ({ count: 0, sumOfSquares: treeFullLike(params, initial) }),
     update(grads, state) {
-      const [u, sumOfSquares] = withScalars({ e: eps.at(state.count) }, ({ e }) =>
-        mapLeaves(
-          2,
-          (g, s) => {
-            const s1 = tf.add(s, tf.square(g));
-            return [tf.div(g, tf.add(tf.sqrt(s1), e)), s1];
-          },
-          grads,
-          state.sumOfSquares,
-        ),
-      );
+      const e = eps.at(state.count);
+      const [u, sumOfSquares] =
+        fusedRss(grads, state.sumOfSquares, { eps: e }) ??
+        withScalars({ e }, ({ e }) =>
+          mapLeaves(
+            2,
+            (g, s) => {
+              const s1 = tf.add(s, tf.square(g));
+              return [tf.div(g, tf.add(tf.sqrt(s1), e)), s1];
+            },
+            grads,
+            state.sumOfSquares,
+          ),
+        );
       return [u, { count: state.count + 1, sumOfSquares }];
     },
   };

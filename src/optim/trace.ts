@@ -6,6 +6,7 @@ import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import type { GradientTransformation } from './transform.js';
 import { hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaves, withScalars } from './leafwise.js';
+import { fusedMomentum } from '../engine/kernels/fused_momentum.js';
 
 export interface TraceOptions {
   /** The momentum ρ (≥ 0; usually 0.9 or 0.99), a number or a schedule. */
@@ -25,7 +26,8 @@ export interface TraceState {
  * dampening (its first step, v = g, is what a zero-initialised buffer gives). Followed by
  * `scaleByLearningRate(lr)` this is SGD with momentum (Polyak 1964; Nesterov 1983 as rewritten by
  * Sutskever et al. 2013). Without `nesterov` the updates it returns are the state's own tensors
- * (`chain`, `step` and `stepVariables` keep them alive).
+ * (`chain`, `step` and `stepVariables` keep them alive). On the cpu and wasm backends each leaf is
+ * one fused kernel (engine's `fusedMomentum`, same float32 results); elsewhere tf ops.
  *
  * @example
  * const momentum = chain(trace({ decay: 0.9 }), scaleByLearningRate(0.01));
@@ -36,7 +38,13 @@ export function trace(options: TraceOptions): GradientTransformation<TraceState>
   return {
     init: (params) => ({ count: 0, trace: treeZerosLike(params) }),
     update(grads, state) {
-      return withScalars({ r: rho.at(state.count) }, ({ r }) => {
+      const rhoNow = rho.at(state.count);
+      const fused = fusedMomentum(grads, state.trace, { decay: rhoNow, nesterov });
+      if (fused !== undefined) {
+        const [u, v] = nesterov ? fused : [fused[0], fused[0]];
+        return [u, { count: state.count + 1, trace: v }];
+      }
+      return withScalars({ r: rhoNow }, ({ r }) => {
         if (!nesterov) {
           const [v] = mapLeaves(1, (g, v) => [tf.add(tf.mul(v, r), g)], grads, state.trace);
           return [v, { count: state.count + 1, trace: v }];
