@@ -4,7 +4,9 @@
  * tests: nothing here fails on a missed target; it reports.
  *
  *   npm run bench                    all of them
- *   npm run bench -- optimizers      only bench/optimizers.ts (names: optimizers, engine)
+ *   npm run bench -- optimizers      only bench/optimizers.ts (names: optimizers, engine, training)
+ *   npm run bench -- --skip-time-to-accuracy
+ *                                    all, without the slow time-to-91% runs of bench/training.ts
  * Each benchmark also runs alone with its own flags: `npm run bench:engine -- --skip-torch`,
  * `npm run bench:optimizers -- --backends wasm`.
  */
@@ -14,9 +16,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['optimizers', 'engine'] as const;
+const BENCHES = ['optimizers', 'engine', 'training'] as const;
 
-const chosen = process.argv.slice(2);
+const args = process.argv.slice(2);
+const skipTta = args.includes('--skip-time-to-accuracy');
+const chosen = args.filter((a) => a !== '--skip-time-to-accuracy');
 const unknown = chosen.filter((a) => !(BENCHES as readonly string[]).includes(a));
 if (unknown.length) {
   console.error(`Unknown benchmark ${JSON.stringify(unknown[0])}; valid: ${BENCHES.join(', ')}`);
@@ -26,7 +30,7 @@ if (unknown.length) {
 const started = Date.now();
 for (const name of chosen.length ? chosen : BENCHES) {
   console.log(`\n## bench/${name}.ts\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, `bench/${name}.ts`)], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, `bench/${name}.ts`), ...(name === 'training' && skipTta ? ['--skip-time-to-accuracy'] : [])], {
     cwd: root,
     stdio: 'inherit',
   });
@@ -52,6 +56,14 @@ if (eng?.targets?.fixedVsShipped)
   rows.push({ measure: `MLP ex/s, fixed wasm (${eng.targets.fixedVsShipped.config}) / wasm as shipped`, ratio: eng.targets.fixedVsShipped.ratio, target: '>= 8', met: eng.targets.fixedVsShipped.met });
 if (eng?.targets?.fixedVsPytorch)
   rows.push({ measure: `MLP ex/s, fixed wasm (${eng.targets.fixedVsPytorch.config}) / PyTorch`, ratio: eng.targets.fixedVsPytorch.ratio, target: '>= 0.3', met: eng.targets.fixedVsPytorch.met });
+
+for (const t of Object.values(read('training')?.targets ?? {}) as any[])
+  if (t) rows.push({ measure: t.measure, ratio: t.ratio, target: `>= ${t.target}`, met: t.met });
+const tta = read('training')?.timeToAccuracy;
+if (tta?.trainkit?.tta && tta?.pytorch?.tta) {
+  const show = (r: any) => (r.reached ? `${Math.round(r.seconds)} s` : `not reached in ${Math.round(r.wallSeconds ?? r.seconds)} s (best ${r.bestAccuracy})`);
+  console.log(`\nTime to 91% Fashion-MNIST test accuracy (CNN): trainkit ${show(tta.trainkit.tta)}, PyTorch ${show(tta.pytorch.tta)}`);
+}
 
 console.log(`\n## Summary (${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/*.json)\n`);
 console.log('| measure | ratio | target | met |\n|---|---:|---|---|');

@@ -1,0 +1,275 @@
+/**
+ * Training benchmark (a benchmark, not a test):
+ *   npx tsx bench/training.ts [--quick] [--skip-time-to-accuracy] [--skip-torch] [--cap-s 900]
+ *
+ * 1. Training examples/s of the MLP (784-512-512-10, batch 128, Adam) and the CNN (28×28×1
+ *    conv3×3(32)-conv3×3(64)-maxpool2-dense128-dense10, batch 64, Adam) on Fashion-MNIST:
+ *    trainkit `fit` on `useBestBackend()` (fixed wasm) vs tfjs-layers `model.fit` on the same
+ *    backend (trainkit's kernel fixes installed) vs tfjs-layers `model.fit` on wasm as shipped vs
+ *    PyTorch 1.13 (bench/torch/mlp.py, bench/torch/cnn.py: OpenBLAS, 2 threads; their first
+ *    losses checked against a reference-BLAS run). trainkit fit and tfjs-layers fit run in one
+ *    process with their fit calls interleaved (bench/lib/train_config.ts), wasm as shipped and
+ *    PyTorch in their own; medians of timed steps after warm-up.
+ * 2. Where a trainkit CNN step's time goes, by kernel (bench/lib/profile_cnn.ts).
+ * 3. Wall time to 91% Fashion-MNIST test accuracy with the CNN, trainkit (bench/lib/train_tta.ts)
+ *    and PyTorch (bench/torch/cnn.py --mode tta), same recipe: AdamW + warmup-cosine, batch 128,
+ *    the full test set every 235 steps, each capped at --cap-s seconds. The slow part: skip it with
+ *    --skip-time-to-accuracy.
+ * 4. Peak RSS of the CNN runs: trainkit fit alone in a process vs PyTorch, on the same images, and
+ *    the two time-to-accuracy processes (full data).
+ * --quick: few steps and a 20 s cap, to check that everything runs (numbers meaningless).
+ *
+ * Prints a markdown table; writes bench/results/training.json with a `targets` object
+ * `{ name: { measure, ratio, target, met } }`.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { environment, runJson } from './lib/spawn.js';
+import { round3 } from './lib/stats.js';
+import type { ThroughputResult, Runner } from './lib/train_config.js';
+import type { ModelName } from './lib/models.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+const REFERENCE_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/blas';
+const PYTHON = '/usr/bin/python3';
+/** Relative tolerance on the first PyTorch losses, OpenBLAS vs reference BLAS (as bench/engine.ts). */
+const LOSS_TOLERANCE = 5e-4;
+const CHECK_STEPS = 3;
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'skip-time-to-accuracy': { type: 'boolean', default: false },
+    'skip-torch': { type: 'boolean', default: false },
+    'cap-s': { type: 'string', default: '900' },
+  },
+});
+const quick = flags.quick;
+const capS = quick ? 20 : Number(flags['cap-s']);
+
+function log(message: string): void {
+  process.stderr.write(`[bench/training] ${message}\n`);
+}
+
+interface TorchThroughput {
+  torch: string;
+  threads: number;
+  blas: string[];
+  peakRssMb?: number;
+  mlp?: { examplesPerSecond: number; perInterval: number[] };
+  cnn?: { examplesPerSecond: number; perInterval: number[] };
+  losses?: number[];
+}
+
+interface Tta {
+  target: number;
+  reached: boolean;
+  seconds: number | null;
+  steps: number;
+  epochs: number;
+  wallSeconds: number;
+  trainSeconds: number;
+  evalSeconds: number;
+  capSeconds: number;
+  bestAccuracy: number;
+  evaluations: Array<{ step: number; epoch: number; accuracy: number; seconds: number }>;
+  recipe: Record<string, number | string>;
+}
+
+const openblasEnv = () => environment({ LD_LIBRARY_PATH: OPENBLAS_DIR, OMP_WAIT_POLICY: 'PASSIVE' }, ['OPENBLAS_CORETYPE']);
+const referenceEnv = () =>
+  existsSync(join(REFERENCE_BLAS_DIR, 'libblas.so.3'))
+    ? environment({ LD_LIBRARY_PATH: REFERENCE_BLAS_DIR }, ['OPENBLAS_CORETYPE'])
+    : environment({}, ['LD_LIBRARY_PATH', 'OPENBLAS_CORETYPE']);
+
+function tfjs(model: ModelName, runners: Runner[]): ThroughputResult[] {
+  const label = `${model} ${runners.join(' + ')}`;
+  log(`${label} ...`);
+  const args = ['--import', 'tsx', 'bench/lib/train_config.ts', model, runners.join(','), ...(quick ? ['--quick'] : [])];
+  const { result, seconds } = runJson<ThroughputResult[]>(process.execPath, args, { cwd: root });
+  log(`${label}: ${result.map((r) => `${r.runner} ${r.error ?? `${Math.round(r.examplesPerSecond!)} ex/s`}`).join(', ')} (${seconds.toFixed(0)} s)`);
+  return result;
+}
+
+/** Throughput plan of the PyTorch scripts: the same warm-up, intervals and steps as train_config.ts. */
+const TORCH_PLAN: Record<ModelName, string[]> = quick
+  ? { mlp: ['--warmup', '2', '--intervals', '2', '--steps', '5'], cnn: ['--warmup', '2', '--intervals', '2', '--steps', '3'] }
+  : { mlp: ['--warmup', '20', '--intervals', '5', '--steps', '40'], cnn: ['--warmup', '10', '--intervals', '5', '--steps', '20'] };
+
+function torchThroughput(model: ModelName, limit: number): TorchThroughput {
+  log(`pytorch ${model} ...`);
+  const args =
+    model === 'mlp'
+      ? ['bench/torch/mlp.py', '--threads', '2', ...TORCH_PLAN.mlp]
+      : ['bench/torch/cnn.py', '--threads', '2', '--mode', 'throughput', '--limit', String(limit), ...TORCH_PLAN.cnn];
+  const r = runJson<TorchThroughput>(PYTHON, args, { cwd: root, env: openblasEnv(), marked: false }).result;
+  log(`pytorch ${model}: ${Math.round(r[model]!.examplesPerSecond)} ex/s, BLAS ${r.blas.join(', ')}`);
+  return r;
+}
+
+/** The first losses on OpenBLAS vs the reference BLAS: the timed numerics are the right ones. */
+function torchCheck(model: ModelName) {
+  const args =
+    model === 'mlp'
+      ? ['bench/torch/mlp.py', '--threads', '2', '--check-steps', String(CHECK_STEPS)]
+      : ['bench/torch/cnn.py', '--threads', '2', '--mode', 'check', '--check-steps', String(CHECK_STEPS)];
+  const a = runJson<TorchThroughput>(PYTHON, args, { cwd: root, env: openblasEnv(), marked: false }).result;
+  const b = runJson<TorchThroughput>(PYTHON, args, { cwd: root, env: referenceEnv(), marked: false }).result;
+  const maxRelDiff = Math.max(...a.losses!.map((x, i) => Math.abs(x - b.losses![i]) / Math.abs(b.losses![i])));
+  const check = { model, steps: CHECK_STEPS, tolerance: LOSS_TOLERANCE, openblas: { losses: a.losses, blas: a.blas }, reference: { losses: b.losses, blas: b.blas }, maxRelDiff, pass: maxRelDiff <= LOSS_TOLERANCE };
+  log(`pytorch ${model} loss check: max relative difference ${maxRelDiff.toExponential(2)} (${check.pass ? 'ok' : 'FAILED'})`);
+  return check;
+}
+
+/**
+ * The time-to-accuracy recipe, passed explicitly to both scripts (same flag names): bench/torch/cnn.py's
+ * own defaults are its throughput settings (batch 64), so nothing may be left to them.
+ */
+const RECIPE = { batch: 128, 'peak-lr': 2e-3, 'weight-decay': 0.01, 'warmup-steps': 200, epochs: 6, 'eval-every': quick ? 20 : 235, seed: 1 };
+
+function recipeArgs(): string[] {
+  return [...Object.entries(RECIPE).flatMap(([k, v]) => [`--${k}`, String(v)]), '--cap-s', String(capS)];
+}
+
+function trainkitTta(): { tta: Tta; peakRssMb: number } {
+  log(`trainkit time to 91% (cap ${capS} s) ...`);
+  const { result } = runJson<{ tta: Tta; peakRssMb: number }>(process.execPath, ['--import', 'tsx', 'bench/lib/train_tta.ts', ...recipeArgs()], {
+    cwd: root,
+    timeoutMs: (capS + 600) * 1000,
+  });
+  log(`trainkit: ${result.tta.reached ? `${result.tta.seconds!.toFixed(0)} s` : `not reached in ${result.tta.wallSeconds.toFixed(0)} s`} (best ${result.tta.bestAccuracy})`);
+  return result;
+}
+
+function torchTta(): { tta: Tta; peakRssMb: number; blas: string[] } {
+  log(`pytorch time to 91% (cap ${capS} s) ...`);
+  const { result } = runJson<{ tta: Tta; peakRssMb: number; blas: string[] }>(
+    PYTHON,
+    ['bench/torch/cnn.py', '--threads', '2', '--mode', 'tta', ...recipeArgs()],
+    { cwd: root, env: openblasEnv(), marked: false, timeoutMs: (capS + 600) * 1000 },
+  );
+  log(`pytorch: ${result.tta.reached ? `${result.tta.seconds!.toFixed(0)} s` : `not reached in ${result.tta.wallSeconds.toFixed(0)} s`} (best ${result.tta.bestAccuracy})`);
+  return result;
+}
+
+const fmt = (x: number | undefined) => (x === undefined ? 'n/a' : String(Math.round(x)));
+const ratioText = (x: number | undefined, base: number | undefined) => (x !== undefined && base ? `${round3(x / base)}×` : 'n/a');
+const ttaText = (t: Tta | undefined) =>
+  t === undefined ? 'skipped' : t.reached ? `${t.seconds!.toFixed(0)} s (step ${t.steps}, epoch ${t.epochs.toFixed(2)})` : `not reached in ${t.wallSeconds.toFixed(0)} s (best ${t.bestAccuracy})`;
+
+function main(): void {
+  const load0 = os.loadavg();
+  const started = new Date();
+  const models: ModelName[] = ['mlp', 'cnn'];
+  const tput: Record<ModelName, Partial<Record<Runner, ThroughputResult>>> = { mlp: {}, cnn: {} };
+  for (const m of models) {
+    // trainkit fit and tfjs-layers fit share a process, their rounds interleaved; as shipped needs its own.
+    for (const r of [...tfjs(m, ['trainkit-fit', 'layers-fit']), ...tfjs(m, ['layers-fit-shipped'])]) tput[m][r.runner] = r;
+  }
+  // Peak memory of a CNN training run: trainkit alone in its process (the pair above shares one).
+  const cnnAlone = tfjs('cnn', ['trainkit-fit'])[0];
+
+  let torch: { mlp: TorchThroughput; cnn: TorchThroughput; checks: ReturnType<typeof torchCheck>[] } | undefined;
+  if (!flags['skip-torch']) {
+    const cnnPlan = tput.cnn['trainkit-fit']!.plan;
+    const limit = (cnnPlan.warmup + cnnPlan.steps) * 64;
+    torch = { mlp: torchThroughput('mlp', 0), cnn: torchThroughput('cnn', limit), checks: [torchCheck('mlp'), torchCheck('cnn')] };
+  }
+
+  log('profiling a trainkit CNN step ...');
+  const profile = runJson<{ wallMsPerStep: number; kernelMsPerStep: number; kernels: Array<{ name: string; msPerStep: number; share: number; callsPerStep: number; firstInputShapes: number[][] }> }>(
+    process.execPath,
+    ['--import', 'tsx', 'bench/lib/profile_cnn.ts', '--steps', quick ? '2' : '6'],
+    { cwd: root },
+  ).result;
+
+  const ttaStarted = performance.now();
+  const tta = flags['skip-time-to-accuracy'] ? undefined : { trainkit: trainkitTta(), pytorch: flags['skip-torch'] ? undefined : torchTta() };
+  const ttaSeconds = (performance.now() - ttaStarted) / 1000;
+  const load1 = os.loadavg();
+
+  const ex = (m: ModelName, r: Runner) => tput[m][r]?.examplesPerSecond;
+  const torchEx = (m: ModelName) => torch?.[m][m]?.examplesPerSecond;
+  const rows = models.flatMap((m) => [
+    { model: m, config: 'trainkit fit, fixed wasm (useBestBackend)', ex: ex(m, 'trainkit-fit'), rss: m === 'cnn' ? cnnAlone.peakRssMb : undefined, note: '' },
+    { model: m, config: 'tfjs-layers fit, same backend (fixes installed)', ex: ex(m, 'layers-fit'), rss: undefined, note: '' },
+    { model: m, config: 'tfjs-layers fit, wasm as shipped (1 thread)', ex: ex(m, 'layers-fit-shipped'), rss: tput[m]['layers-fit-shipped']?.peakRssMb, note: tput[m]['layers-fit-shipped']?.error ?? '' },
+    ...(torch ? [{ model: m, config: `PyTorch ${torch[m].torch} + OpenBLAS, 2 threads`, ex: torchEx(m), rss: m === 'cnn' ? torch.cnn.peakRssMb : undefined, note: '' }] : []),
+  ]);
+  const table = [
+    '| model | configuration | examples/s | vs tfjs-layers fit (same backend) | vs PyTorch | peak RSS MiB |',
+    '|---|---|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.model} | ${r.config} | ${r.ex === undefined ? `cannot train: ${r.note}` : fmt(r.ex)} | ${ratioText(r.ex, ex(r.model, 'layers-fit'))} | ${ratioText(r.ex, torchEx(r.model))} | ${r.rss === undefined ? 'n/a' : Math.round(r.rss)} |`,
+    ),
+  ].join('\n');
+
+  const target = (measure: string, ratio: number | undefined, goal: number) =>
+    ratio === undefined ? null : { measure, ratio, target: goal, met: ratio >= goal };
+  const div = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
+  const targets = {
+    mlpFitVsLayersFit: target('MLP ex/s, trainkit fit / tfjs-layers fit (same backend)', div(ex('mlp', 'trainkit-fit'), ex('mlp', 'layers-fit')), 1.0),
+    cnnFitVsLayersFit: target('CNN ex/s, trainkit fit / tfjs-layers fit (same backend)', div(ex('cnn', 'trainkit-fit'), ex('cnn', 'layers-fit')), 1.0),
+    cnnFitVsPytorch: target('CNN ex/s, trainkit fit / PyTorch', div(ex('cnn', 'trainkit-fit'), torchEx('cnn')), 0.5),
+  };
+
+  const ttaTable = tta
+    ? [
+        '| time to 91% test accuracy (CNN) | wall | train s | eval s | peak RSS MiB |',
+        '|---|---|---:|---:|---:|',
+        `| trainkit fit, fixed wasm | ${ttaText(tta.trainkit.tta)} | ${tta.trainkit.tta.trainSeconds.toFixed(0)} | ${tta.trainkit.tta.evalSeconds.toFixed(0)} | ${Math.round(tta.trainkit.peakRssMb)} |`,
+        ...(tta.pytorch
+          ? [`| PyTorch + OpenBLAS, 2 threads | ${ttaText(tta.pytorch.tta)} | ${tta.pytorch.tta.trainSeconds.toFixed(0)} | ${tta.pytorch.tta.evalSeconds.toFixed(0)} | ${Math.round(tta.pytorch.peakRssMb)} |`]
+          : []),
+      ].join('\n')
+    : `Time to 91%: skipped (--skip-time-to-accuracy).`;
+
+  const top = profile.kernels.slice(0, 6).map((k) => `${k.name} ${k.msPerStep.toFixed(0)} ms (${(100 * k.share).toFixed(0)}%)`);
+  const notes = [
+    `Throughput: same model, data (first N Fashion-MNIST training images), batch and loss in every configuration; trainkit fit and tfjs-layers fit in one process, ${tput.mlp['trainkit-fit']?.plan.rounds} interleaved fit calls each, median over calls of the timed steps after warm-up; PyTorch: median of timed intervals after warm-up. Peak RSS: the CNN runs alone in their processes on the same ${(tput.cnn['trainkit-fit']!.plan.warmup + tput.cnn['trainkit-fit']!.plan.steps) * 64} images (the MLP's PyTorch process loads all 60k).${quick ? ' QUICK RUN: numbers are not meaningful.' : ''}`,
+    `Targets: ${Object.values(targets).filter((t) => t !== null).map((t) => `${t!.measure} = ${round3(t!.ratio)} (target >= ${t!.target}: ${t!.met ? 'met' : 'NOT met'})`).join('; ')}.`,
+    `Profile of a trainkit CNN step (batch 64, ${Math.round(profile.kernelMsPerStep)} ms of kernels per step): ${top.join(', ')}.`,
+    ...(torch ? [`PyTorch loss checks vs reference BLAS: ${torch.checks.map((c) => `${c.model} max rel diff ${c.maxRelDiff.toExponential(2)} (${c.pass ? 'ok' : 'FAILED'})`).join(', ')}.`] : []),
+    ...(tta
+      ? [`Recipe (both): AdamW peak lr ${RECIPE['peak-lr']}, weight decay ${RECIPE['weight-decay']}, linear warmup ${RECIPE['warmup-steps']} steps then cosine to 0 at ${RECIPE.epochs} epochs, batch ${RECIPE.batch}, full test set every ${RECIPE['eval-every']} steps; cap ${capS} s each. The time-to-accuracy part took ${ttaSeconds.toFixed(0)} s.`]
+      : []),
+    `Machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, load average ${load0.map(round3).join('/')} at start, ${load1.map(round3).join('/')} at end; whole benchmark ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.`,
+  ];
+  console.log(`${table}\n\n${ttaTable}\n\n${notes.join('\n')}`);
+
+  const out = {
+    benchmark: 'training',
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    command: `npx tsx bench/training.ts ${process.argv.slice(2).join(' ')}`.trim(),
+    quick,
+    machine: { cpu: os.cpus()[0]?.model, logicalCores: os.cpus().length, node: process.version, loadAverage: { start: load0, end: load1 } },
+    workload: {
+      mlp: '784-512-512-10 ReLU, batch 128, Adam lr 1e-3, softmax cross-entropy on logits, PyTorch-default init',
+      cnn: '28×28×1 conv3×3(32)-ReLU-conv3×3(64)-ReLU-maxpool2-dense128-ReLU-dense10, valid padding, batch 64, Adam lr 1e-3',
+      timeToAccuracy: { target: 0.91, testSet: 'full 10k Fashion-MNIST test set', recipe: RECIPE },
+    },
+    throughput: tput,
+    cnnMemoryRun: cnnAlone,
+    pytorch: torch ?? null,
+    markdown: table,
+    targets,
+    profile,
+    timeToAccuracy: tta ? { ...tta, seconds: ttaSeconds, markdown: ttaTable } : null,
+    peakRssMb: {
+      cnnThroughput: { trainkit: cnnAlone.peakRssMb, pytorch: torch?.cnn.peakRssMb ?? null },
+      cnnTimeToAccuracy: tta ? { trainkit: tta.trainkit.peakRssMb, pytorch: tta.pytorch?.peakRssMb ?? null } : null,
+    },
+  };
+  const file = join(root, 'bench/results/training.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  log(`wrote ${file}`);
+}
+
+main();
