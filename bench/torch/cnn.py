@@ -21,49 +21,16 @@ MKL-DNN), dense layers on the BLAS. Initialisation is PyTorch's default; bench/l
 tfjs model the same distributions.
 """
 import argparse
-import gzip
 import json
 import math
 import os
-import resource
-import statistics
-import struct
 import time
 
 import torch
 
+from common import Batches, blas_libraries, check_losses, measure_throughput, peak_rss_mb, read_idx, train_step
+
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
-
-
-def blas_libraries():
-    """Paths of the BLAS/LAPACK libraries mapped into this process (after torch has used BLAS)."""
-    found = set()
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            path = line.split()[-1] if len(line.split()) >= 6 else ""
-            name = os.path.basename(path)
-            if "blas" in name or "lapack" in name:
-                found.add(os.path.realpath(path))
-    return sorted(found)
-
-
-def peak_rss_mb():
-    """Peak resident set size of this process (VmHWM), in MiB."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def read_idx(path, magic):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    if struct.unpack(">i", data[:4])[0] != magic:
-        raise ValueError(f"{path}: not an IDX file with magic {magic}")
-    rank = magic & 0xFF
-    dims = struct.unpack(">" + "i" * rank, data[4 : 4 + 4 * rank])
-    return dims, data[4 + 4 * rank :]
 
 
 def load(directory, split, limit=None):
@@ -90,55 +57,6 @@ def cnn(seed):
         torch.nn.Linear(12 * 12 * 64, 128), torch.nn.ReLU(),
         torch.nn.Linear(128, 10),
     )
-
-
-def train_step(model, opt, x, y):
-    opt.zero_grad(set_to_none=True)
-    loss = torch.nn.functional.cross_entropy(model(x), y)
-    loss.backward()
-    opt.step()
-    return loss
-
-
-class Batches:
-    """Shuffled batches, a new permutation each epoch (the last, smaller batch of an epoch is kept)."""
-
-    def __init__(self, x, y, batch, seed, drop_remainder=False):
-        self.x, self.y, self.batch, self.drop = x, y, batch, drop_remainder
-        self.g = torch.Generator().manual_seed(seed)
-        self.order, self.at, self.epoch = torch.randperm(x.shape[0], generator=self.g), 0, 0
-
-    def next(self):
-        n = self.x.shape[0]
-        if self.at >= n or (self.drop and self.at + self.batch > n):
-            self.order, self.at, self.epoch = torch.randperm(n, generator=self.g), 0, self.epoch + 1
-        idx = self.order[self.at:self.at + self.batch]
-        self.at += self.batch
-        return self.x[idx], self.y[idx]
-
-
-def measure_throughput(x, y, batch, warmup, intervals, steps, seed):
-    model = cnn(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    batches = Batches(x, y, batch, seed + 1, drop_remainder=True)
-    for _ in range(warmup):
-        train_step(model, opt, *batches.next())
-    rates, last = [], float("nan")
-    for _ in range(intervals):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            loss = train_step(model, opt, *batches.next())
-        last = float(loss)
-        rates.append(batch * steps / (time.perf_counter() - t0))
-    return {"examplesPerSecond": statistics.median(rates), "perInterval": sorted(rates), "batch": batch,
-            "stepsPerInterval": steps, "warmupSteps": warmup, "lastLoss": last}
-
-
-def check_losses(x, y, steps, batch, seed):
-    model = cnn(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    return [float(train_step(model, opt, x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch]))
-            for i in range(steps)]
 
 
 def warmup_cosine(peak, warmup_steps, decay_steps):
@@ -228,9 +146,9 @@ def main():
            "data": f"Fashion-MNIST ({args.data})",
            "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")}}
     if args.mode == "check":
-        out["losses"] = check_losses(x, y, args.check_steps, args.batch, args.seed)
+        out["losses"] = check_losses(cnn, x, y, args.check_steps, args.batch, args.seed)
     elif args.mode == "throughput":
-        out["cnn"] = measure_throughput(x, y, args.batch, args.warmup, args.intervals, args.steps, args.seed)
+        out["cnn"] = measure_throughput(cnn, x, y, args.batch, args.warmup, args.intervals, args.steps, args.seed)
     else:
         tx, ty = load(args.data, "test")
         out["tta"] = time_to_accuracy(x, y, tx, ty, args)

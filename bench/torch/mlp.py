@@ -14,38 +14,16 @@ comparing BLAS libraries. Prints one JSON object on stdout, including which BLAS
 the process actually mapped (from /proc/self/maps).
 """
 import argparse
-import gzip
 import json
 import os
 import statistics
-import struct
 import time
 
 import torch
 
+from common import blas_libraries, check_losses, measure_throughput, read_idx
+
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
-
-
-def blas_libraries():
-    """Paths of the BLAS/LAPACK libraries mapped into this process (after torch has used BLAS)."""
-    found = set()
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            path = line.split()[-1] if len(line.split()) >= 6 else ""
-            name = os.path.basename(path)
-            if "blas" in name or "lapack" in name:
-                found.add(os.path.realpath(path))
-    return sorted(found)
-
-
-def read_idx(path, magic):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    if struct.unpack(">i", data[:4])[0] != magic:
-        raise ValueError(f"{path}: not an IDX file with magic {magic}")
-    rank = magic & 0xFF
-    dims = struct.unpack(">" + "i" * rank, data[4 : 4 + 4 * rank])
-    return dims, data[4 + 4 * rank :]
 
 
 def load_train(directory):
@@ -69,48 +47,6 @@ def mlp(seed):
         torch.nn.Linear(512, 512), torch.nn.ReLU(),
         torch.nn.Linear(512, 10),
     )
-
-
-def train_step(model, opt, x, y):
-    opt.zero_grad(set_to_none=True)
-    loss = torch.nn.functional.cross_entropy(model(x), y)
-    loss.backward()
-    opt.step()
-    return loss
-
-
-def check_losses(x, y, steps, batch, seed):
-    model = mlp(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    return [float(train_step(model, opt, x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch]))
-            for i in range(steps)]
-
-
-def measure_mlp(x, y, batch, warmup, intervals, steps, seed):
-    model = mlp(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    g = torch.Generator().manual_seed(seed + 1)
-    order, at = torch.randperm(x.shape[0], generator=g), 0
-
-    def next_batch():
-        nonlocal order, at
-        if at + batch > x.shape[0]:
-            order, at = torch.randperm(x.shape[0], generator=g), 0
-        idx = order[at:at + batch]
-        at += batch
-        return x[idx], y[idx]
-
-    for _ in range(warmup):
-        train_step(model, opt, *next_batch())
-    rates, last = [], float("nan")
-    for _ in range(intervals):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            loss = train_step(model, opt, *next_batch())
-        last = float(loss)
-        rates.append(batch * steps / (time.perf_counter() - t0))
-    return {"examplesPerSecond": statistics.median(rates), "perInterval": sorted(rates),
-            "batch": batch, "stepsPerInterval": steps, "warmupSteps": warmup, "lastLoss": last}
 
 
 def measure_gemm(n, reps):
@@ -142,10 +78,10 @@ def main():
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "data": source,
            "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")}}
     if args.check_steps:
-        out["losses"] = check_losses(x, y, args.check_steps, args.batch, args.seed)
+        out["losses"] = check_losses(mlp, x, y, args.check_steps, args.batch, args.seed)
     else:
         out["gemm1024"] = measure_gemm(1024, 10)
-        out["mlp"] = measure_mlp(x, y, args.batch, args.warmup, args.intervals, args.steps, args.seed)
+        out["mlp"] = measure_throughput(mlp, x, y, args.batch, args.warmup, args.intervals, args.steps, args.seed)
     out["blas"] = blas_libraries()
     print(json.dumps(out))
 
