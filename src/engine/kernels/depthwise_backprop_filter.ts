@@ -9,36 +9,22 @@
  * network. NHWC, dilation 1, any stride and padding.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, DepthwiseConv2dNativeBackpropFilter } from '@tensorflow/tfjs-core';
-import { EngineError } from '../../errors.js';
+import { DepthwiseConv2dNativeBackpropFilter } from '@tensorflow/tfjs-core';
 import { kernelScope } from './scope.js';
+import { depthwiseGradientInfo } from './depthwise_geometry.js';
 
 function depthwiseBackpropFilter(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const x = inputs.x as tf.TensorInfo;
   const dy = inputs.dy as tf.TensorInfo;
-  const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as {
-    strides: [number, number] | number;
-    dilations: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
-  if (x.dtype !== 'float32' || dy.dtype !== 'float32') {
-    throw new EngineError(`DepthwiseConv2dNativeBackpropFilter on wasm supports float32 only`);
-  }
-  const info = backend_util.computeConv2DInfo(
+  const { filterShape } = attrs as unknown as { filterShape: [number, number, number, number] };
+  const info = depthwiseGradientInfo(
+    DepthwiseConv2dNativeBackpropFilter,
     x.shape as [number, number, number, number],
     filterShape,
-    strides,
-    dilations ?? 1,
-    pad,
-    dimRoundingMode,
-    true,
+    attrs,
+    [x, dy],
   );
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
-    throw new EngineError(`DepthwiseConv2dNativeBackpropFilter on wasm supports dilation 1 only, got ${dilations}`);
-  }
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, filterHeight: kh, filterWidth: kw } = info;
   const mult = info.outChannels / c;
   const { top, left } = info.padInfo;

@@ -8,37 +8,23 @@
  * of each channel are summed. NHWC, dilation 1, any stride and padding.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, DepthwiseConv2dNative, DepthwiseConv2dNativeBackpropInput, Sum } from '@tensorflow/tfjs-core';
-import { EngineError } from '../../errors.js';
+import { DepthwiseConv2dNative, DepthwiseConv2dNativeBackpropInput, Sum } from '@tensorflow/tfjs-core';
 import { kernelScope } from './scope.js';
+import { depthwiseGradientInfo } from './depthwise_geometry.js';
 import { explicitPad, fullCorrelationPads, needsSpread, spread } from './layout.js';
 
 function depthwiseBackpropInput(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy as tf.TensorInfo;
   const filter = inputs.filter as tf.TensorInfo;
-  const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as {
-    strides: [number, number] | number;
-    dilations: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: [number, number, number, number];
-  };
-  if (dy.dtype !== 'float32' || filter.dtype !== 'float32') {
-    throw new EngineError(`DepthwiseConv2dNativeBackpropInput on wasm supports float32 only`);
-  }
-  const info = backend_util.computeConv2DInfo(
+  const { inputShape } = attrs as unknown as { inputShape: [number, number, number, number] };
+  const info = depthwiseGradientInfo(
+    DepthwiseConv2dNativeBackpropInput,
     inputShape,
     filter.shape as [number, number, number, number],
-    strides,
-    dilations ?? 1,
-    pad,
-    dimRoundingMode,
-    true,
+    attrs,
+    [dy, filter],
   );
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
-    throw new EngineError(`DepthwiseConv2dNativeBackpropInput on wasm supports dilation 1 only, got ${dilations}`);
-  }
   const [kh, kw, c, mult] = filter.shape;
   const pads = fullCorrelationPads(info);
   return kernelScope(backend, (s) => {
