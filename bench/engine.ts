@@ -11,21 +11,16 @@
  *
  * Prints a markdown table and writes the same as JSON to bench/results/engine.json.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { environment, runJson } from './lib/spawn.js';
+import { runJson } from './lib/spawn.js';
+import { blasLossCheck, CHECK_STEPS, runTorch as runTorchScript } from './lib/torch.js';
 import { round3 } from './lib/stats.js';
 import type { MlpResult } from './lib/mlp.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
-const REFERENCE_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/blas';
-const PYTHON = '/usr/bin/python3';
-/** Relative tolerance on the first PyTorch losses, OpenBLAS vs reference BLAS (see the report). */
-const LOSS_TOLERANCE = 5e-4;
-const CHECK_STEPS = 3;
 
 interface TfjsResult {
   config: string;
@@ -65,38 +60,12 @@ function runTfjs(id: string): TfjsResult {
   return result;
 }
 
-/** The PyTorch environment of the brief: OpenBLAS (pthreads), passive OpenMP waits, no OPENBLAS_CORETYPE. */
-const openblasEnv = () => environment({ LD_LIBRARY_PATH: OPENBLAS_DIR, OMP_WAIT_POLICY: 'PASSIVE' }, ['OPENBLAS_CORETYPE']);
-
-function runTorch(): { timed: TorchResult; check: Record<string, unknown> } {
+function runTorch(): { timed: TorchResult; check: ReturnType<typeof blasLossCheck> } {
   log('pytorch (OpenBLAS, 2 threads) ...');
-  const timed = runJson<TorchResult>(PYTHON, ['bench/torch/mlp.py', '--threads', '2'], { cwd: root, env: openblasEnv(), marked: false }).result;
+  const timed = runTorchScript<TorchResult>(root, ['bench/torch/mlp.py', '--threads', '2']);
   log(`pytorch: MLP ${Math.round(timed.mlp!.examplesPerSecond)} ex/s, BLAS ${timed.blas.join(', ')}`);
-  const args = ['bench/torch/mlp.py', '--threads', '2', '--check-steps', String(CHECK_STEPS)];
-  const onOpenblas = runJson<TorchResult>(PYTHON, args, { cwd: root, env: openblasEnv(), marked: false }).result;
-  const haveReference = existsSync(join(REFERENCE_BLAS_DIR, 'libblas.so.3'));
-  const referenceEnv = haveReference
-    ? environment({ LD_LIBRARY_PATH: REFERENCE_BLAS_DIR }, ['OPENBLAS_CORETYPE'])
-    : environment({}, ['LD_LIBRARY_PATH', 'OPENBLAS_CORETYPE']);
-  const onReference = runJson<TorchResult>(PYTHON, args, { cwd: root, env: referenceEnv, marked: false }).result;
-  const a = onOpenblas.losses!;
-  const b = onReference.losses!;
-  const maxRelDiff = Math.max(...a.map((x, i) => Math.abs(x - b[i]) / Math.abs(b[i])));
-  const check = {
-    steps: CHECK_STEPS,
-    tolerance: LOSS_TOLERANCE,
-    openblas: { losses: a, blas: onOpenblas.blas },
-    reference: {
-      losses: b,
-      blas: onReference.blas,
-      note: haveReference
-        ? `reference BLAS from ${REFERENCE_BLAS_DIR} (Debian libblas3)`
-        : `reference BLAS (Debian libblas3) not installed: compared with the system default BLAS instead`,
-    },
-    maxRelDiff,
-    pass: maxRelDiff <= LOSS_TOLERANCE,
-  };
-  log(`pytorch loss check: max relative difference ${maxRelDiff.toExponential(2)} (${check.pass ? 'ok' : 'FAILED'})`);
+  const check = blasLossCheck(root, ['bench/torch/mlp.py', '--threads', '2', '--check-steps', String(CHECK_STEPS)]);
+  log(`pytorch loss check: max relative difference ${check.maxRelDiff.toExponential(2)} (${check.pass ? 'ok' : 'FAILED'})`);
   return { timed, check };
 }
 

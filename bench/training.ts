@@ -22,23 +22,18 @@
  * Prints a markdown table; writes bench/results/training.json with a `targets` object
  * `{ name: { measure, ratio, target, met } }`.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { environment, runJson } from './lib/spawn.js';
+import { runJson } from './lib/spawn.js';
+import { blasLossCheck, CHECK_STEPS, openblasEnv, PYTHON, runTorch } from './lib/torch.js';
 import { round3 } from './lib/stats.js';
 import type { ThroughputResult, Runner } from './lib/train_config.js';
 import type { ModelName } from './lib/models.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
-const REFERENCE_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/blas';
-const PYTHON = '/usr/bin/python3';
-/** Relative tolerance on the first PyTorch losses, OpenBLAS vs reference BLAS (as bench/engine.ts). */
-const LOSS_TOLERANCE = 5e-4;
-const CHECK_STEPS = 3;
 
 const { values: flags } = parseArgs({
   options: {
@@ -80,12 +75,6 @@ interface Tta {
   recipe: Record<string, number | string>;
 }
 
-const openblasEnv = () => environment({ LD_LIBRARY_PATH: OPENBLAS_DIR, OMP_WAIT_POLICY: 'PASSIVE' }, ['OPENBLAS_CORETYPE']);
-const referenceEnv = () =>
-  existsSync(join(REFERENCE_BLAS_DIR, 'libblas.so.3'))
-    ? environment({ LD_LIBRARY_PATH: REFERENCE_BLAS_DIR }, ['OPENBLAS_CORETYPE'])
-    : environment({}, ['LD_LIBRARY_PATH', 'OPENBLAS_CORETYPE']);
-
 function tfjs(model: ModelName, runners: Runner[]): ThroughputResult[] {
   const label = `${model} ${runners.join(' + ')}`;
   log(`${label} ...`);
@@ -106,7 +95,7 @@ function torchThroughput(model: ModelName, limit: number): TorchThroughput {
     model === 'mlp'
       ? ['bench/torch/mlp.py', '--threads', '2', ...TORCH_PLAN.mlp]
       : ['bench/torch/cnn.py', '--threads', '2', '--mode', 'throughput', '--limit', String(limit), ...TORCH_PLAN.cnn];
-  const r = runJson<TorchThroughput>(PYTHON, args, { cwd: root, env: openblasEnv(), marked: false }).result;
+  const r = runTorch<TorchThroughput>(root, args);
   log(`pytorch ${model}: ${Math.round(r[model]!.examplesPerSecond)} ex/s, BLAS ${r.blas.join(', ')}`);
   return r;
 }
@@ -117,11 +106,8 @@ function torchCheck(model: ModelName) {
     model === 'mlp'
       ? ['bench/torch/mlp.py', '--threads', '2', '--check-steps', String(CHECK_STEPS)]
       : ['bench/torch/cnn.py', '--threads', '2', '--mode', 'check', '--check-steps', String(CHECK_STEPS)];
-  const a = runJson<TorchThroughput>(PYTHON, args, { cwd: root, env: openblasEnv(), marked: false }).result;
-  const b = runJson<TorchThroughput>(PYTHON, args, { cwd: root, env: referenceEnv(), marked: false }).result;
-  const maxRelDiff = Math.max(...a.losses!.map((x, i) => Math.abs(x - b.losses![i]) / Math.abs(b.losses![i])));
-  const check = { model, steps: CHECK_STEPS, tolerance: LOSS_TOLERANCE, openblas: { losses: a.losses, blas: a.blas }, reference: { losses: b.losses, blas: b.blas }, maxRelDiff, pass: maxRelDiff <= LOSS_TOLERANCE };
-  log(`pytorch ${model} loss check: max relative difference ${maxRelDiff.toExponential(2)} (${check.pass ? 'ok' : 'FAILED'})`);
+  const check = { model, ...blasLossCheck(root, args) };
+  log(`pytorch ${model} loss check: max relative difference ${check.maxRelDiff.toExponential(2)} (${check.pass ? 'ok' : 'FAILED'})`);
   return check;
 }
 
