@@ -4,10 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormLayers, recomputeBatchNormStatistics } from './index.js';
+import { values } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
 
-const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 const allClose = (a: number[], b: number[], tol = 1e-5) =>
   assert.ok(a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) <= tol * (1 + Math.abs(b[i]))), `${a} vs ${b}`);
 

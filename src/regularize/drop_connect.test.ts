@@ -6,21 +6,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { InvalidArgumentError } from '../errors.js';
 import { DropConnectDense, bernoulliMask, dropConnectDense } from './index.js';
+import { roundTrip, values } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
 
-async function roundTrip(model: tfl.LayersModel): Promise<{ loaded: tfl.LayersModel; json: string }> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      saved = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return { loaded: await tfl.loadLayersModel(tf.io.fromMemory(saved!)), json: JSON.stringify(saved!.modelTopology) };
-}
-
-const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 const allClose = (a: number[], b: number[], tol = 1e-5) =>
   assert.ok(a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) <= tol * (1 + Math.abs(b[i]))), `${a} vs ${b}`);
 

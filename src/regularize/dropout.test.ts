@@ -6,21 +6,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { InvalidArgumentError } from '../errors.js';
 import { SeededDropout, dropout } from './index.js';
+import { roundTrip, values } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
-
-async function roundTrip(model: tfl.LayersModel): Promise<{ loaded: tfl.LayersModel; json: string }> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      saved = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return { loaded: await tfl.loadLayersModel(tf.io.fromMemory(saved!)), json: JSON.stringify(saved!.modelTopology) };
-}
-
-const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 
 test('tfjs-layers Dropout scales kept activations by 1/(1 − rate) when training and is the identity otherwise', () => {
   const model = tfl.sequential({ layers: [tfl.layers.dropout({ rate: 0.25, inputShape: [100] })] });

@@ -5,21 +5,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { FractionalMaxPooling2D, fractionalMaxPool, maxPoolRegions, pooledLength, poolingSequence } from './index.js';
+import { roundTrip, values } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
 
-async function roundTrip(model: tfl.LayersModel): Promise<{ loaded: tfl.LayersModel; json: string }> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      saved = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return { loaded: await tfl.loadLayersModel(tf.io.fromMemory(saved!)), json: JSON.stringify(saved!.modelTopology) };
-}
-
-const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 const steps = (a: Int32Array): number[] => Array.from(a.slice(1), (v, i) => v - a[i]);
 
 /** Max pooling by loops over the regions [a_i, a_{i+1}) (or ] when overlapping): the reference. */

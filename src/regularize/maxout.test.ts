@@ -5,19 +5,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.js';
 import { Maxout, maxout } from './index.js';
+import { roundTrip } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
-
-async function roundTrip(model: tfl.LayersModel): Promise<{ loaded: tfl.LayersModel; json: string }> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      saved = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return { loaded: await tfl.loadLayersModel(tf.io.fromMemory(saved!)), json: JSON.stringify(saved!.modelTopology) };
-}
 
 test('maxout takes, per unit, the max of its consecutive pieces of x·W + b', () => {
   const x = tf.tensor2d([[1, 2], [-1, 0.5]]);

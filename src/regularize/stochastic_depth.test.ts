@@ -5,21 +5,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { StochasticDepth, linearDecaySurvival, stochasticDepth } from './index.js';
+import { roundTrip, values } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
-
-async function roundTrip(model: tfl.LayersModel): Promise<{ loaded: tfl.LayersModel; json: string }> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      saved = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return { loaded: await tfl.loadLayersModel(tf.io.fromMemory(saved!)), json: JSON.stringify(saved!.modelTopology) };
-}
-
-const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 
 test('at test time the block is shortcut + residual; at train time the branch is skipped or scaled by 1/p', () => {
   const shortcut = tf.fill([2, 3], 1);
