@@ -13,6 +13,8 @@ import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { depthwiseBackpropFilterConfig } from './depthwise_backprop_filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise_backprop_input.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
+import { sumConfig } from './sum.js';
+import { identityConfig } from './identity.js';
 
 /** The kernels trainkit registers on wasm, in the order they matter for training speed. */
 export const WASM_FIXES: readonly tf.KernelConfig[] = [
@@ -23,6 +25,8 @@ export const WASM_FIXES: readonly tf.KernelConfig[] = [
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   maxPoolGradConfig,
+  sumConfig,
+  identityConfig,
 ];
 
 const mine = new WeakSet<tf.KernelConfig>();

@@ -24,7 +24,9 @@ export type Lane =
   | { op: 'input'; index: number }
   | { op: 'const'; index: number }
   | { op: 'add' | 'sub' | 'mul' | 'div'; a: Lane; b: Lane }
-  | { op: 'sqrt' | 'sign'; a: Lane };
+  | { op: 'sqrt' | 'sign'; a: Lane }
+  | { op: 'gt' | 'and' | 'andNot'; a: Lane; b: Lane }
+  | { op: 'select'; mask: Lane; a: Lane; b: Lane };
 
 /** Lane builders, for writing a kernel's expression. */
 export const lanes = {
@@ -35,6 +37,14 @@ export const lanes = {
   sqrt: (a: Lane): Lane => ({ op: 'sqrt', a }),
   /** 1 where a > 0, −1 where a < 0, 0 for ±0 and NaN. */
   sign: (a: Lane): Lane => ({ op: 'sign', a }),
+  /** A lane mask: all ones where a > b (false for NaN), all zeros elsewhere. */
+  gt: (a: Lane, b: Lane): Lane => ({ op: 'gt', a, b }),
+  /** Bitwise a & b (a mask and a value: the value where the mask is set, +0 elsewhere). */
+  and: (a: Lane, b: Lane): Lane => ({ op: 'and', a, b }),
+  /** Bitwise a & ~b. */
+  andNot: (a: Lane, b: Lane): Lane => ({ op: 'andNot', a, b }),
+  /** a where `mask` is set, b elsewhere (bitwise select). */
+  select: (mask: Lane, a: Lane, b: Lane): Lane => ({ op: 'select', mask, a, b }),
 };
 
 /** A kernel's SIMD form: `build` maps the input and constant lanes to the output lanes. */
@@ -81,7 +91,9 @@ const VOP = {
   f32x4Lt: 0x43,
   f32x4Gt: 0x44,
   and: 0x4e,
+  andNot: 0x4f,
   or: 0x50,
+  bitselect: 0x52,
   f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
@@ -147,6 +159,7 @@ function compileBody(k: SimdKernel): number[] {
     if (uses.get(x)! > 1) return;
     if ('a' in x) countUses(x.a);
     if ('b' in x) countUses(x.b);
+    if ('mask' in x) countUses(x.mask);
   };
   outputs.forEach(countUses);
   const saved = new Map<Lane, number>();
@@ -174,6 +187,18 @@ function compileBody(k: SimdKernel): number[] {
         ];
         break;
       }
+      case 'gt':
+        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.f32x4Gt)];
+        break;
+      case 'and':
+        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.and)];
+        break;
+      case 'andNot':
+        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.andNot)];
+        break;
+      case 'select':
+        code = [...emit(x.a), ...emit(x.b), ...emit(x.mask), ...simd(VOP.bitselect)];
+        break;
       default:
         code = [...emit(x.a), ...emit(x.b), ...simd(BINARY[x.op])];
     }

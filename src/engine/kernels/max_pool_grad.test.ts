@@ -9,6 +9,9 @@ const pools: { label: string; x: number[]; size: [number, number]; strides: [num
   { label: '3x3 stride 2 same', x: [2, 9, 9, 4], size: [3, 3], strides: [2, 2], pad: 'same' },
   { label: '3x3 stride 1 same (overlapping windows)', x: [1, 6, 7, 5], size: [3, 3], strides: [1, 1], pad: 'same' },
   { label: '2x3 window, strides [1, 2]', x: [3, 7, 8, 2], size: [2, 3], strides: [1, 2], pad: 'valid' },
+  { label: '2x2 stride 2 valid, channels a multiple of 4 (SIMD route)', x: [2, 8, 6, 8], size: [2, 2], strides: [2, 2], pad: 'valid' },
+  { label: '2x2 stride 2 valid, SIMD route, odd sizes (uncovered last row/column)', x: [2, 9, 7, 4], size: [2, 2], strides: [2, 2], pad: 'valid' },
+  { label: '2x2 stride 2 same, odd sizes (windows cut by padding)', x: [2, 9, 7, 4], size: [2, 2], strides: [2, 2], pad: 'same' },
 ];
 
 for (const p of pools) {
@@ -34,6 +37,24 @@ test('MaxPoolGrad on wasm sends a tied window\'s gradient to its first maximum, 
       filterSize: [3, 3],
       strides: [1, 1],
       pad: 'same',
+    } as never) as tf.Tensor;
+  });
+});
+
+test('MaxPoolGrad on wasm, 2x2 SIMD route: ties go to the first maximum, −∞ windows and NaN get nothing, like cpu', async () => {
+  const inputs = randomInputs(43, { x: [2, 6, 6, 8] });
+  const v = inputs.x.values;
+  for (let i = 0; i < v.length; i++) v[i] = Math.round(v[i]); // many ties
+  // One all −∞ window (channel 0 of window (0, 0) of batch 0), and NaNs in a few others.
+  for (const [r, c] of [[0, 0], [0, 1], [1, 0], [1, 1]]) v[(r * 6 + c) * 8] = -Infinity;
+  for (const i of [9, 100, 333, 501]) v[i] = NaN;
+  await assertMatchesCpu('ties and NaN', inputs, ({ x }) => {
+    const y = tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid');
+    const dy = tf.reshape(tf.range(1, 1 + y.size), y.shape);
+    return tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, {
+      filterSize: [2, 2],
+      strides: [2, 2],
+      pad: 'valid',
     } as never) as tf.Tensor;
   });
 });
