@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { checkNumber, EngineError, InvalidArgumentError } from '../errors.js';
+import { setGemmThreads } from './kernels/gemm_threads.js';
 import { installWasmFixes, removeWasmFixes } from './kernels/fixes.js';
 
 /** Backends trainkit knows how to start. */
@@ -159,8 +160,11 @@ async function select(name: string): Promise<void> {
 
 async function startWasm(o: { fixes: boolean; threads?: number }): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  if (wasmStart === null) wasmStart = await firstWasmStart(wasm, o.threads);
-  else {
+  if (wasmStart === null) {
+    wasmStart = await firstWasmStart(wasm, o.threads);
+    // trainkit's SIMD GEMM (the matrix products of the kernel fixes) uses as many threads as XNNPACK.
+    setGemmThreads(Math.max(1, Math.min(8, wasmStart.threads)));
+  } else {
     const { threads, requested } = wasmStart;
     if (o.threads !== undefined && o.threads !== threads && o.threads !== requested) {
       throw new EngineError(

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BatchMatMul, broadcast_util, util } from '@tensorflow/tfjs-core';
 import { kernelScope, type KernelScope } from './scope.js';
 import { originalKernel } from './registry.js';
+import { gemm, gemmAvailable } from './gemm.js';
 
 /** Multiply-adds per matrix product below which a batched product stays on the shipped loop. */
 const SMALL_PRODUCT = 1 << 14;
@@ -104,6 +105,7 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   // when both sides broadcast ([2, 1, ...] × [1, 3, ...]), which the loop below gets right.
   const shippedIsRight = outBatchSize === Math.max(batchA, batchB);
   if (batchB > 1 && m * k * n < SMALL_PRODUCT && shippedIsRight) return shipped.kernelFunc(args) as tf.TensorInfo;
+  if (useSimdProduct(backend, m, k, n, transposeA, transposeB, batchA, batchB)) return simdProduct(backend, a, b, transposeA, transposeB);
 
   if (batchA === 1 && batchB === 1 && preferSwapped(m, k, n, transposeA, transposeB)) {
     // C = (Bᵀ·Aᵀ)ᵀ: XNNPACK repacks the right operand of every new product, so let the smaller
@@ -136,6 +138,71 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
       s.free(oi);
       s.free(bi);
       s.free(ai);
+    }
+    return s.reshape(out, outShape);
+  });
+}
+
+/**
+ * Whether the SIMD GEMM takes a product: it must be available, and the columns it leaves to its
+ * scalar remainder loop (the last n mod 8) must be a small part of the work. A product with fewer
+ * than 8 columns stays on XNNPACK. (`TRAINKIT_SIMD_GEMM=0` in the environment turns the route off,
+ * for comparisons.)
+ */
+export function useSimdProduct(backend: unknown, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, batchA: number, batchB: number): boolean {
+  if (process.env.TRAINKIT_SIMD_GEMM === '0' || !gemmAvailable(backend)) return false;
+  const swapped = transposeB && batchA === 1 && batchB === 1 && (transposeA ? 0 : m * k) + m * n < k * n;
+  const cols = swapped ? m : n;
+  return cols >= 8 && (cols % 8) * 16 <= cols;
+}
+
+/**
+ * The product on trainkit's SIMD GEMM (gemm.ts), which reads its operands in place: no packing, and
+ * a transposed `a` or a batch element is just other strides/offsets. Only a transposed `b` must be
+ * made unit-stride: either `b` is transposed explicitly (k·n floats moved), or Cᵀ = B·Aᵀ is
+ * computed, with `a` transposed explicitly unless it already is (m·k) and the result transposed
+ * back (m·n), whichever moves fewer floats (for a dense layer's dy·Wᵀ: the second).
+ */
+function simdProduct(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): tf.TensorInfo {
+  const { m, k, n, batchA, batchB, outBatch } = matMulShapes(a.shape, b.shape, transposeA, transposeB);
+  const outShape = [...outBatch, m, n];
+  const aOuter = a.shape.slice(0, -2);
+  const bOuter = b.shape.slice(0, -2);
+  const outBatchSize = util.sizeFromShape(outBatch);
+  return kernelScope(backend, (s) => {
+    if (transposeB && batchA === 1 && batchB === 1 && (transposeA ? 0 : m * k) + m * n < k * n) {
+      // Cᵀ[n, m] = B[n, k] · Aᵀ[k, m], then C = (Cᵀ)ᵀ.
+      const aT = transposeA ? a : s.transpose(s.reshape(a, [m, k]), [1, 0]);
+      const cT = s.alloc([n, m]);
+      const [pb, pa, pc] = [s.view(b).byteOffset, s.view(aT).byteOffset, s.view(cT).byteOffset];
+      gemm(backend, {
+        a: { ptr: pb, rowStride: 4 * k, colStride: 4 },
+        b: { ptr: pa, rowStride: 4 * m, colStride: 4 },
+        c: { ptr: pc, rowStride: 4 * m, colStride: 4 },
+        m: n,
+        k,
+        n: m,
+      });
+      return s.reshape(s.transpose(cT, [1, 0]), outShape);
+    }
+    // b unit-stride along its columns: [batchB, k, n].
+    const bPlain = transposeB ? plainOperand(s, b, batchB, k, n, true) : b;
+    const out = s.alloc([outBatchSize, m, n]);
+    const [pa, pb, pc] = [s.view(a).byteOffset, s.view(bPlain).byteOffset, s.view(out).byteOffset];
+    for (let i = 0; i < outBatchSize; i++) {
+      const ai = batchA === outBatchSize ? i : broadcastBatchIndex(i, outBatch, aOuter);
+      const bi = batchB === outBatchSize ? i : broadcastBatchIndex(i, outBatch, bOuter);
+      gemm(backend, {
+        // A[i, p]: a is [m, k] (row stride k) or, transposed, [k, m] (row stride 1).
+        a: transposeA
+          ? { ptr: pa + 4 * ai * m * k, rowStride: 4, colStride: 4 * m }
+          : { ptr: pa + 4 * ai * m * k, rowStride: 4 * k, colStride: 4 },
+        b: { ptr: pb + 4 * bi * k * n, rowStride: 4 * n, colStride: 4 },
+        c: { ptr: pc + 4 * i * m * n, rowStride: 4 * n, colStride: 4 },
+        m,
+        k,
+        n,
+      });
     }
     return s.reshape(out, outShape);
   });

@@ -16,3 +16,17 @@ for (const g of CONV_GEOMETRIES) {
     await assertMatchesCpu(g.label, randomInputs(21, { x: g.x, dy: convOutShape(g) }), filterGrad(g));
   });
 }
+
+// Stride 1 with 8 or more output channels takes the shifted-GEMM route (trainkit's SIMD GEMM).
+const SHIFTED: ConvGeometry[] = [
+  { label: 'shifted GEMM: 3x3 valid, the CNN benchmark\'s second layer (smaller)', x: [4, 10, 10, 8], filter: [3, 3, 8, 16], strides: [1, 1], pad: 'valid' },
+  { label: 'shifted GEMM: 3x3 same, odd sizes, one input channel', x: [3, 9, 7, 1], filter: [3, 3, 1, 8], strides: [1, 1], pad: 'same' },
+  { label: 'shifted GEMM: 5x3 explicit uneven pads, 12 output channels (scalar remainder columns)', x: [2, 8, 9, 3], filter: [5, 3, 3, 12], strides: [1, 1], pad: [[0, 0], [1, 3], [2, 0], [0, 0]] },
+  { label: 'shifted GEMM: 2x2 valid, 5 input channels (odd row count)', x: [5, 6, 6, 5], filter: [2, 2, 5, 24], strides: [1, 1], pad: 'valid' },
+];
+
+for (const g of SHIFTED) {
+  test(`Conv2DBackpropFilter on wasm matches cpu: ${g.label}`, async () => {
+    await assertMatchesCpu(g.label, randomInputs(22, { x: g.x, dy: convOutShape(g) }), filterGrad(g));
+  });
+}

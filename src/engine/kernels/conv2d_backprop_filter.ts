@@ -15,6 +15,7 @@ import { backend_util, Conv2D, Conv2DBackpropFilter } from '@tensorflow/tfjs-cor
 import { EngineError } from '../../errors.js';
 import { kernelScope, type KernelScope } from './scope.js';
 import { cropLeading, explicitPad, type Pads } from './layout.js';
+import { gemm, gemmAvailable } from './gemm.js';
 
 /** The convolution's geometry (from tfjs's conv info), with windows padded to be whole. */
 interface FilterGradGeometry {
@@ -47,9 +48,60 @@ function viaDyAsFilter(s: KernelScope, x: tf.TensorInfo, dy: tf.TensorInfo, g: F
   return s.transpose(cropLeading(s, r, [g.inChannels, g.kh, g.kw, g.outChannels]), [1, 2, 0, 3]);
 }
 
+/**
+ * Stride 1: kh GEMMs on trainkit's SIMD GEMM, reading x and dy in place (no im2col matrix).
+ *
+ * Lay x out padded as xp[n, Hp, Wp, c] (every window whole, plus a zero tail) and dy as
+ * dyp[n, Hp, Wp, o] (zeros where no output is). Number the positions q = (n·Hp + h)·Wp + w; then
+ * x at (n, h + i, w + j) is xp at q + i·Wp + j, so for each filter row i
+ *   dW[i, j, c, o] = Σ_q xp[(q + i·Wp + j)·C + c] · dyp[q·O + o]
+ * is one product C_i[(j, c), o] = A_i[(j, c), q] · B[q, o] whose A_i is xp read with a shifted base,
+ * row stride one float (over (j, c)) and column stride C floats (over q). Positions outside the
+ * output (h ≥ outH, w ≥ outW, where a shifted read wraps into the next row) meet dyp's zeros, so
+ * they add exact zeros, as long as x is finite (a ±Inf or NaN in x can turn such a zero into NaN,
+ * where the cpu backend would not read that element at all).
+ * Work: kh·kw·C·O·n·Hp·Wp multiply-adds, (Hp·Wp)/(outH·outW) more than the true count.
+ */
+function viaShiftedGemm(s: KernelScope, backend: unknown, x: tf.TensorInfo, dy: tf.TensorInfo, g: FilterGradGeometry): tf.TensorInfo {
+  const { n, inHeight, inWidth, inChannels: c, outHeight, outWidth, outChannels: o, kh, kw, pads } = g;
+  const hp = pads.top + inHeight + pads.bottom;
+  const wp = pads.left + inWidth + pads.right;
+  const positions = n * hp * wp;
+  const tail = (kh * wp + kw) * c;
+  const xp = s.alloc([positions * c + tail]);
+  const dyp = s.alloc([positions * o]);
+  const dw = s.alloc([kh, kw, c, o]);
+  const [xv, dyv, xpv, dypv] = [s.view(x), s.view(dy), s.view(xp), s.view(dyp)];
+  xpv.fill(0);
+  dypv.fill(0);
+  for (let b = 0; b < n; b++) {
+    for (let h = 0; h < inHeight; h++) {
+      const from = (b * inHeight + h) * inWidth * c;
+      xpv.set(xv.subarray(from, from + inWidth * c), ((b * hp + h + pads.top) * wp + pads.left) * c);
+    }
+    for (let h = 0; h < outHeight; h++) {
+      const from = (b * outHeight + h) * outWidth * o;
+      dypv.set(dyv.subarray(from, from + outWidth * o), (b * hp + h) * wp * o);
+    }
+  }
+  const [px, pdy, pdw] = [xpv.byteOffset, dypv.byteOffset, s.view(dw).byteOffset];
+  for (let i = 0; i < kh; i++) {
+    gemm(backend, {
+      a: { ptr: px + 4 * i * wp * c, rowStride: 4, colStride: 4 * c },
+      b: { ptr: pdy, rowStride: 4 * o, colStride: 4 },
+      c: { ptr: pdw + 4 * i * kw * c * o, rowStride: 4 * o, colStride: 4 },
+      m: kw * c,
+      k: positions,
+      n: o,
+    });
+  }
+  return dw;
+}
+
 function conv2DBackpropFilter(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { x, dy, g } = geometry(args);
-  return kernelScope(args.backend, (s) => viaDyAsFilter(s, x, dy, g));
+  const shifted = g.strideHeight === 1 && g.strideWidth === 1 && g.outChannels >= 8 && gemmAvailable(args.backend);
+  return kernelScope(args.backend, (s) => (shifted ? viaShiftedGemm(s, args.backend, x, dy, g) : viaDyAsFilter(s, x, dy, g)));
 }
 
 function geometry(args: Parameters<tf.KernelFunc>[0]): { x: tf.TensorInfo; dy: tf.TensorInfo; g: FilterGradGeometry } {

@@ -102,7 +102,7 @@ const VOP = {
 } as const;
 const BINARY = { add: VOP.f32x4Add, sub: VOP.f32x4Sub, mul: VOP.f32x4Mul, div: VOP.f32x4Div } as const;
 
-function uleb(n: number): number[] {
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n & 0x7f;
@@ -113,7 +113,7 @@ function uleb(n: number): number[] {
   return out;
 }
 
-function sleb(n: number): number[] {
+export function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
     const byte = n & 0x7f;
@@ -123,10 +123,10 @@ function sleb(n: number): number[] {
   }
 }
 
-const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
-const simd = (op: number) => [SIMD, ...uleb(op)];
+export const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+export const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+export const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
+export const simd = (op: number) => [SIMD, ...uleb(op)];
 /** memarg: alignment hint 2^2 (float32 arrays are 4-byte aligned), offset 0. */
 const MEMARG = [2, 0];
 
