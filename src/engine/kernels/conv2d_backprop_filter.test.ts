@@ -30,3 +30,16 @@ for (const g of SHIFTED) {
     await assertMatchesCpu(g.label, randomInputs(22, { x: g.x, dy: convOutShape(g) }), filterGrad(g));
   });
 }
+
+// Few weights per output channel (kh·kw·C ≤ 32) and 8 or more output channels: the patch-matrix route.
+const IM2COL: ConvGeometry[] = [
+  { label: 'patch matrix: a first layer, 3x3 valid on one channel', x: [4, 12, 12, 1], filter: [3, 3, 1, 16], strides: [1, 1], pad: 'valid' },
+  { label: 'patch matrix: 3x3 stride 2 same, 3 channels (windows cut by padding)', x: [3, 9, 8, 3], filter: [3, 3, 3, 8], strides: [2, 2], pad: 'same' },
+  { label: 'patch matrix: 5x5 stride [1, 2], explicit pads, 10 output channels', x: [2, 9, 11, 1], filter: [5, 5, 1, 10], strides: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
+];
+
+for (const g of IM2COL) {
+  test(`Conv2DBackpropFilter on wasm matches cpu: ${g.label}`, async () => {
+    await assertMatchesCpu(g.label, randomInputs(23, { x: g.x, dy: convOutShape(g) }), filterGrad(g));
+  });
+}

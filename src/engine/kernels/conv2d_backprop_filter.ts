@@ -98,10 +98,63 @@ function viaShiftedGemm(s: KernelScope, backend: unknown, x: tf.TensorInfo, dy: 
   return dw;
 }
 
+/**
+ * A filter of few weights per output channel (kh·kw·C ≤ IM2COL_MAX, e.g. a first layer on one
+ * channel), any stride: the patch matrix P[q, (i, j, c)] = x at output position q shifted by (i, j)
+ * (zero outside x) is small (kh·kw·C floats per output position), so it is built explicitly and
+ * dW[(i, j, c), o] = Σ_q P[q, (i, j, c)]·dy[q, o] is one product, Pᵀ read in place.
+ */
+function viaIm2col(s: KernelScope, backend: unknown, x: tf.TensorInfo, dy: tf.TensorInfo, g: FilterGradGeometry): tf.TensorInfo {
+  const { n, inHeight, inWidth, inChannels: c, outHeight, outWidth, outChannels: o, kh, kw, strideHeight, strideWidth, pads } = g;
+  const r = kh * kw * c;
+  const q = n * outHeight * outWidth;
+  const patches = s.alloc([q, r]);
+  const dw = s.alloc([kh, kw, c, o]);
+  const [xv, pv] = [s.view(x), s.view(patches)];
+  let at = 0;
+  for (let b = 0; b < n; b++) {
+    for (let h = 0; h < outHeight; h++) {
+      for (let w = 0; w < outWidth; w++) {
+        for (let i = 0; i < kh; i++) {
+          const row = h * strideHeight + i - pads.top;
+          for (let j = 0; j < kw; j++) {
+            const col = w * strideWidth + j - pads.left;
+            if (row < 0 || row >= inHeight || col < 0 || col >= inWidth) {
+              pv.fill(0, at, at + c);
+            } else {
+              const from = ((b * inHeight + row) * inWidth + col) * c;
+              for (let ch = 0; ch < c; ch++) pv[at + ch] = xv[from + ch];
+            }
+            at += c;
+          }
+        }
+      }
+    }
+  }
+  gemm(backend, {
+    a: { ptr: pv.byteOffset, rowStride: 4, colStride: 4 * r },
+    b: { ptr: s.view(dy).byteOffset, rowStride: 4 * o, colStride: 4 },
+    c: { ptr: s.view(dw).byteOffset, rowStride: 4 * o, colStride: 4 },
+    m: r,
+    k: q,
+    n: o,
+  });
+  return dw;
+}
+
+/** Largest kh·kw·C for which the filter gradient builds the patch matrix (`viaIm2col`). */
+const IM2COL_MAX = 32;
+
 function conv2DBackpropFilter(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { x, dy, g } = geometry(args);
-  const shifted = g.strideHeight === 1 && g.strideWidth === 1 && g.outChannels >= 8 && gemmAvailable(args.backend);
-  return kernelScope(args.backend, (s) => (shifted ? viaShiftedGemm(s, args.backend, x, dy, g) : viaDyAsFilter(s, x, dy, g)));
+  const simd = g.outChannels >= 8 && gemmAvailable(args.backend);
+  const route =
+    simd && g.kh * g.kw * g.inChannels <= IM2COL_MAX
+      ? viaIm2col
+      : simd && g.strideHeight === 1 && g.strideWidth === 1
+        ? viaShiftedGemm
+        : (s: KernelScope, _b: unknown, xi: tf.TensorInfo, dyi: tf.TensorInfo, gi: FilterGradGeometry) => viaDyAsFilter(s, xi, dyi, gi);
+  return kernelScope(args.backend, (s) => route(s, args.backend, x, dy, g));
 }
 
 function geometry(args: Parameters<tf.KernelFunc>[0]): { x: tf.TensorInfo; dy: tf.TensorInfo; g: FilterGradGeometry } {

@@ -25,7 +25,7 @@ export type Lane =
   | { op: 'const'; index: number }
   | { op: 'add' | 'sub' | 'mul' | 'div'; a: Lane; b: Lane }
   | { op: 'sqrt' | 'sign'; a: Lane }
-  | { op: 'gt' | 'and' | 'andNot'; a: Lane; b: Lane }
+  | { op: 'gt' | 'ne' | 'and' | 'andNot' | 'or'; a: Lane; b: Lane }
   | { op: 'select'; mask: Lane; a: Lane; b: Lane };
 
 /** Lane builders, for writing a kernel's expression. */
@@ -39,6 +39,10 @@ export const lanes = {
   sign: (a: Lane): Lane => ({ op: 'sign', a }),
   /** A lane mask: all ones where a > b (false for NaN), all zeros elsewhere. */
   gt: (a: Lane, b: Lane): Lane => ({ op: 'gt', a, b }),
+  /** A lane mask: all ones where a ≠ b (true for NaN: `ne(x, x)` finds NaNs). */
+  ne: (a: Lane, b: Lane): Lane => ({ op: 'ne', a, b }),
+  /** Bitwise a | b. */
+  or: (a: Lane, b: Lane): Lane => ({ op: 'or', a, b }),
   /** Bitwise a & b (a mask and a value: the value where the mask is set, +0 elsewhere). */
   and: (a: Lane, b: Lane): Lane => ({ op: 'and', a, b }),
   /** Bitwise a & ~b. */
@@ -88,6 +92,7 @@ const VOP = {
   store: 0x0b,
   const: 0x0c,
   f32x4Splat: 0x13,
+  f32x4Ne: 0x42,
   f32x4Lt: 0x43,
   f32x4Gt: 0x44,
   and: 0x4e,
@@ -190,8 +195,14 @@ function compileBody(k: SimdKernel): number[] {
       case 'gt':
         code = [...emit(x.a), ...emit(x.b), ...simd(VOP.f32x4Gt)];
         break;
+      case 'ne':
+        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.f32x4Ne)];
+        break;
       case 'and':
         code = [...emit(x.a), ...emit(x.b), ...simd(VOP.and)];
+        break;
+      case 'or':
+        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.or)];
         break;
       case 'andNot':
         code = [...emit(x.a), ...emit(x.b), ...simd(VOP.andNot)];
