@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers gradients
 import { assertMatchesCpu, randomInputs, runOn, maxAbsDiff, TOLERANCE } from './oracle.test.js';
-import { broadcastBatchIndex, matMulShapes, preferSwapped } from './batch_mat_mul.js';
+import { broadcastBatchIndex, matMulShapes, simdPlan, preferSwapped } from './batch_mat_mul.js';
 
 const cases: { label: string; a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [
   { label: 'plain 2-D', a: [37, 53], b: [53, 29], tA: false, tB: false },
@@ -22,6 +22,10 @@ const cases: { label: string; a: number[]; b: number[]; tA: boolean; tB: boolean
   { label: 'single row and column', a: [1, 64], b: [64, 1], tA: false, tB: false },
   { label: 'dense backward (dy W^T), swapped orientation', a: [96, 200], b: [150, 200], tA: false, tB: true },
   { label: 'swapped orientation, both transposed', a: [200, 40], b: [150, 200], tA: true, tB: true },
+  { label: 'few output columns (a 10-class layer\'s weight gradient): swapped, a read transposed in place', a: [128, 72], b: [128, 10], tA: true, tB: false },
+  { label: 'few output columns, plain a: swapped with a transposed explicitly', a: [72, 40], b: [40, 6], tA: false, tB: false },
+  { label: 'short shared dimension, transposeB (a 10-class layer\'s input gradient)', a: [64, 10], b: [96, 10], tA: false, tB: true },
+  { label: 'fewer than 8 columns both ways (XNNPACK)', a: [5, 300], b: [300, 6], tA: false, tB: false },
 ];
 
 for (const c of cases) {
@@ -77,4 +81,11 @@ test('preferSwapped lets the smaller matrix be repacked: dy·Wᵀ swaps, xᵀ·d
   assert.equal(preferSwapped(128, 10, 512, false, true), false); // dy[128,10]·W[512,10]ᵀ: W is small
   assert.equal(preferSwapped(784, 128, 512, true, false), false); // x[128,784]ᵀ·dy[128,512]
   assert.equal(preferSwapped(128, 784, 512, false, false), false); // forward x·W
+});
+
+test('simdPlan: direct for plain products, swapped where it saves transposes or scalar columns, none when both sides are narrow', () => {
+  assert.equal(simdPlan(128, 784, 512, false, false)?.route, 'direct');
+  assert.equal(simdPlan(128, 512, 784, false, true)?.route, 'swapped', "dy·Wᵀ: transpose dy and C, not W");
+  assert.equal(simdPlan(512, 128, 10, true, false)?.route, 'swapped', 'ten columns: put them in the rows');
+  assert.equal(simdPlan(5, 300, 6, false, false), undefined);
 });

@@ -143,25 +143,43 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   });
 }
 
+/** Estimated cost (ns) of one float moved by an explicit transpose, and of one scalar multiply-add. */
+const TRANSPOSE_NS = 2;
+const SCALAR_MAC_NS = 1;
+
 /**
- * Whether the SIMD GEMM takes a product: it must be available, and the columns it leaves to its
- * scalar remainder loop (the last n mod 8) must be a small part of the work. A product with fewer
- * than 8 columns stays on XNNPACK. (`TRAINKIT_SIMD_GEMM=0` in the environment turns the route off,
- * for comparisons.)
+ * How the SIMD GEMM would compute a single product, and its overhead in ns, or undefined when it
+ * should not (fewer than 8 output columns either way: tiny products stay on XNNPACK).
+ * - 'direct': C = A·B. B must be unit-stride along n: a transposed `b` is transposed explicitly.
+ * - 'swapped': Cᵀ = Bᵀ·Aᵀ, then C transposed back. Aᵀ must be unit-stride along m: a plain `a` is
+ *   transposed explicitly. Bᵀ is read in place either way.
+ * Overhead counted: explicit transposes, and the scalar loop over the last (columns mod 8).
+ */
+export function simdPlan(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): { route: 'direct' | 'swapped'; cost: number } | undefined {
+  const plans: { route: 'direct' | 'swapped'; cost: number; cols: number }[] = [
+    { route: 'direct', cols: n, cost: (transposeB ? k * n : 0) * TRANSPOSE_NS + m * k * (n % 8) * SCALAR_MAC_NS },
+    { route: 'swapped', cols: m, cost: ((transposeA ? 0 : m * k) + m * n) * TRANSPOSE_NS + n * k * (m % 8) * SCALAR_MAC_NS },
+  ];
+  const usable = plans.filter((p) => p.cols >= 8).sort((x, y) => x.cost - y.cost);
+  return usable.length > 0 ? { route: usable[0].route, cost: usable[0].cost } : undefined;
+}
+
+/**
+ * Whether the SIMD GEMM takes a product: it must be available and have a plan (single products),
+ * or, for a batch, at least 8 columns. (`TRAINKIT_SIMD_GEMM=0` in the environment turns the route
+ * off, for comparisons.)
  */
 export function useSimdProduct(backend: unknown, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, batchA: number, batchB: number): boolean {
   if (process.env.TRAINKIT_SIMD_GEMM === '0' || !gemmAvailable(backend)) return false;
-  const swapped = transposeB && batchA === 1 && batchB === 1 && (transposeA ? 0 : m * k) + m * n < k * n;
-  const cols = swapped ? m : n;
-  return cols >= 8 && (cols % 8) * 16 <= cols;
+  if (batchA === 1 && batchB === 1) return simdPlan(m, k, n, transposeA, transposeB) !== undefined;
+  return n >= 8;
 }
 
 /**
  * The product on trainkit's SIMD GEMM (gemm.ts), which reads its operands in place: no packing, and
- * a transposed `a` or a batch element is just other strides/offsets. Only a transposed `b` must be
- * made unit-stride: either `b` is transposed explicitly (k·n floats moved), or Cᵀ = B·Aᵀ is
- * computed, with `a` transposed explicitly unless it already is (m·k) and the result transposed
- * back (m·n), whichever moves fewer floats (for a dense layer's dy·Wᵀ: the second).
+ * a transposed `a` or a batch element is just other strides/offsets. A single product takes the
+ * orientation of `simdPlan`; a batch is computed directly, one GEMM per batch element (a
+ * transposed `b` is transposed explicitly first).
  */
 function simdProduct(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): tf.TensorInfo {
   const { m, k, n, batchA, batchB, outBatch } = matMulShapes(a.shape, b.shape, transposeA, transposeB);
@@ -170,13 +188,14 @@ function simdProduct(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, trans
   const bOuter = b.shape.slice(0, -2);
   const outBatchSize = util.sizeFromShape(outBatch);
   return kernelScope(backend, (s) => {
-    if (transposeB && batchA === 1 && batchB === 1 && (transposeA ? 0 : m * k) + m * n < k * n) {
-      // Cᵀ[n, m] = B[n, k] · Aᵀ[k, m], then C = (Cᵀ)ᵀ.
-      const aT = transposeA ? a : s.transpose(s.reshape(a, [m, k]), [1, 0]);
+    if (batchA === 1 && batchB === 1 && simdPlan(m, k, n, transposeA, transposeB)?.route === 'swapped') {
+      // Cᵀ[n, m] = Bᵀ[n, k] · Aᵀ[k, m], then C = (Cᵀ)ᵀ.
+      const aT = transposeA ? a : s.transpose(s.reshape(a, [m, k]), [1, 0]); // [k, m]
       const cT = s.alloc([n, m]);
       const [pb, pa, pc] = [s.view(b).byteOffset, s.view(aT).byteOffset, s.view(cT).byteOffset];
       gemm(backend, {
-        a: { ptr: pb, rowStride: 4 * k, colStride: 4 },
+        // Bᵀ[j, p]: b is [k, n] (element (p, j) at 4(p·n + j)) or, transposed, [n, k].
+        a: transposeB ? { ptr: pb, rowStride: 4 * k, colStride: 4 } : { ptr: pb, rowStride: 4, colStride: 4 * n },
         b: { ptr: pa, rowStride: 4 * m, colStride: 4 },
         c: { ptr: pc, rowStride: 4 * m, colStride: 4 },
         m: n,

@@ -133,6 +133,19 @@ export interface GemmKernels {
 }
 
 const instances = new WeakMap<WebAssembly.Memory, GemmKernels | null>();
+const modules = new Map<boolean, WebAssembly.Module>();
+
+/**
+ * The compiled module (one per kind of memory). Worker threads instantiate this same module: V8
+ * shares its compiled code between threads, so the optimised code of the hot loop, once tiered up,
+ * serves every thread (a module compiled again in each worker would run its first calls there in
+ * the baseline compiler's much slower code).
+ */
+export function gemmModule(sharedMemory: boolean): WebAssembly.Module {
+  let module = modules.get(sharedMemory);
+  if (module === undefined) modules.set(sharedMemory, (module = new WebAssembly.Module(compileGemmModule(sharedMemory))));
+  return module;
+}
 
 /** The GEMM function on this wasm backend's memory, or undefined where it cannot be built. */
 export function gemmKernels(backend: unknown): GemmKernels | undefined {
@@ -142,8 +155,7 @@ export function gemmKernels(backend: unknown): GemmKernels | undefined {
     let fn: GemmKernels | null = null;
     try {
       const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = compileGemmModule(shared);
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+      const instance = new WebAssembly.Instance(gemmModule(shared), { env: { memory } });
       fn = { run4: instance.exports.run4 as TileKernel, run1: instance.exports.run1 as TileKernel };
     } catch {
       fn = null;

@@ -17,7 +17,7 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../../errors.js';
 import type { GemmKernels } from './gemm_simd.js';
-import { compileGemmModule } from './gemm_simd.js';
+import { gemmModule } from './gemm_simd.js';
 import { K_BLOCK, type GemmArgs } from './gemm.js';
 
 /** Multiply-adds below which a product runs on the calling thread alone. */
@@ -44,35 +44,49 @@ export function sharedProducts(): number {
 }
 
 // The job block, shared by the caller and every worker (Int32 slots).
-const SEQ = 0; // job number posted by the caller
-const NEXT = 1; // next chunk to take (Atomics.add)
-const ARGS = 2; // aPtr, aRow, aCol, bPtr, bRow, cPtr, cRow, m, k, accumulate, n8, chunks, byRows, chunkSize
-const DONE = ARGS + 14; // one slot per worker: the last job number it finished
+const SEQ = 0; // job number posted by the caller (workers wait on it)
+const NEXT = 1; // next chunk to take, claimed by compare-exchange; CLOSED between jobs
+const FINISHED = 2; // chunks of the current job computed so far
+const ARGS = 3; // aPtr, aRow, aCol, bPtr, bRow, cPtr, cRow, m, k, accumulate, n8, chunks, byRows, chunkSize
+const SLOTS = ARGS + 14;
+const CHUNKS_SLOT = ARGS + 11;
 const MAX_WORKERS = 7;
+/** NEXT between jobs: more than any job's chunk count, so no claim succeeds. */
+const CLOSED = 0x3fffffff;
+/** The most chunks a job may have (more columns than 8 × this are cut into bigger chunks). */
+const MAX_CHUNKS = 1 << 20;
 
 /**
- * The worker's loop, in plain JavaScript (it runs from a string: no module resolution needed).
- * `chunk` and the block loop are those of `runChunk` and `tiles` (gemm.ts), written again here
- * because a worker cannot import a TypeScript module; gemm.test.ts checks that threaded products
- * give the same bits as single-threaded ones.
+ * Claiming a chunk (caller and workers alike): read NEXT, stop if it is not below the job's chunk
+ * count, else compare-exchange it one further. The caller posts a job by writing its arguments,
+ * then opening NEXT at 0; it closes NEXT when every chunk is finished, before it writes the next
+ * job's arguments. So a claim succeeds only on an open job, whose arguments stay put until the
+ * claimed chunk is done; a worker re-reads them after claiming. A thread never waits for another
+ * that claimed nothing: a worker that wakes late costs the caller nothing.
+ *
+ * The worker's loop is plain JavaScript (it runs from a string: no module resolution needed). Its
+ * chunk arithmetic and block loop are those of `parallelColumns` and `tiles` (gemm.ts), written
+ * again here because a worker cannot import a TypeScript module; gemm_threads.test.ts checks that
+ * threaded products give the same bits as single-threaded ones.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { memory, bytes, job, index, kBlock } = workerData;
-const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+const { memory, module, job, kBlock } = workerData;
+const instance = new WebAssembly.Instance(module, { env: { memory } });
 const { run4, run1 } = instance.exports;
 const ctl = new Int32Array(job);
 let seen = 0;
 for (;;) {
   Atomics.wait(ctl, ${SEQ}, seen);
-  const seq = Atomics.load(ctl, ${SEQ});
-  if (seq === seen) continue;
-  seen = seq;
-  const [aPtr, aRow, aCol, bPtr, bRow, cPtr, cRow, m, k, accumulate, n8, chunks, byRows, size] = ctl.subarray(${ARGS}, ${DONE});
-  for (let c = Atomics.add(ctl, ${NEXT}, 1); c < chunks; c = Atomics.add(ctl, ${NEXT}, 1)) {
-    const i0 = byRows ? c * size : 0;
+  seen = Atomics.load(ctl, ${SEQ});
+  for (;;) {
+    const chunk = Atomics.load(ctl, ${NEXT});
+    if (chunk >= Atomics.load(ctl, ${CHUNKS_SLOT})) break;
+    if (Atomics.compareExchange(ctl, ${NEXT}, chunk, chunk + 1) !== chunk) continue;
+    const [aPtr, aRow, aCol, bPtr, bRow, cPtr, cRow, m, k, accumulate, n8, chunks, byRows, size] = ctl.slice(${ARGS}, ${SLOTS});
+    const i0 = byRows ? chunk * size : 0;
     const i1 = byRows ? Math.min(m, i0 + size) : m;
-    const j0 = byRows ? 0 : c * size;
+    const j0 = byRows ? 0 : chunk * size;
     const j1 = byRows ? n8 : Math.min(n8, j0 + size);
     const rows = i1 - i0;
     const m4 = rows - (rows % 4);
@@ -85,9 +99,9 @@ for (;;) {
       if (m4 > 0) run4(pa, pb, pc, m4, kc, aRow, aCol, bRow, cRow, j0, j1, acc);
       if (m4 < rows) run1(pa + m4 * aRow, pb, pc + m4 * cRow, rows - m4, kc, aRow, aCol, bRow, cRow, j0, j1, acc);
     }
+    Atomics.add(ctl, ${FINISHED}, 1);
+    Atomics.notify(ctl, ${FINISHED});
   }
-  Atomics.store(ctl, ${DONE} + index, seq);
-  Atomics.notify(ctl, ${DONE} + index);
 }
 `;
 
@@ -103,12 +117,13 @@ function pool(memory: WebAssembly.Memory, size: number): Pool | undefined {
   if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return undefined;
   let p = pools.get(memory);
   if (p === undefined) {
-    p = { workers: [], ctl: new Int32Array(new SharedArrayBuffer((DONE + MAX_WORKERS) * 4)), seq: 0 };
+    p = { workers: [], ctl: new Int32Array(new SharedArrayBuffer(SLOTS * 4)), seq: 0 };
+    Atomics.store(p.ctl, NEXT, CLOSED);
     pools.set(memory, p);
   }
-  const bytes = compileGemmModule(true);
+  const module = gemmModule(true);
   while (p.workers.length < Math.min(size, MAX_WORKERS)) {
-    const workerData = { memory, bytes, job: p.ctl.buffer, index: p.workers.length, kBlock: K_BLOCK };
+    const workerData = { memory, module, job: p.ctl.buffer, kBlock: K_BLOCK };
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     worker.unref();
     p.workers.push(worker);
@@ -120,15 +135,18 @@ type Tiles = (k: GemmKernels, args: GemmArgs, j0: number, j1: number) => void;
 
 /** How a product is cut into chunks the threads take in turn: column blocks, or row blocks when columns are few. */
 export function chunking(m: number, n8: number, threads: number): { byRows: boolean; size: number; chunks: number } {
-  if (n8 / 8 >= 4 * threads) return { byRows: false, size: 8, chunks: n8 / 8 };
+  if (n8 / 8 >= 4 * threads) {
+    const size = 8 * Math.max(1, Math.ceil(n8 / 8 / MAX_CHUNKS));
+    return { byRows: false, size, chunks: Math.ceil(n8 / size) };
+  }
   const size = 4 * Math.max(1, Math.ceil(m / 4 / (8 * threads)));
   return { byRows: true, size, chunks: Math.ceil(m / size) };
 }
 
 /**
  * Runs `tiles` over columns [0, n8) of the product, shared between the caller and the workers:
- * the product is cut into chunks, and each thread takes the next chunk until none is left, so a
- * worker that starts late (or is descheduled) simply does fewer chunks.
+ * the product is cut into chunks, and each thread claims the next chunk until none is left, so a
+ * worker that starts late (or is descheduled) simply does fewer chunks, or none.
  */
 export function parallelColumns(kernels: GemmKernels, memory: WebAssembly.Memory, args: GemmArgs, n8: number, tiles: Tiles): void {
   const work = args.m * args.k * n8;
@@ -140,27 +158,34 @@ export function parallelColumns(kernels: GemmKernels, memory: WebAssembly.Memory
   shared += 1;
   const { byRows, size, chunks } = chunking(args.m, n8, threads);
   const { a, b, c } = args;
-  p.ctl.set([a.ptr, a.rowStride, a.colStride, b.ptr, b.rowStride, c.ptr, c.rowStride, args.m, args.k, args.accumulate === true ? 1 : 0, n8, chunks, byRows ? 1 : 0, size], ARGS);
-  Atomics.store(p.ctl, NEXT, 0);
-  p.seq += 1;
-  Atomics.store(p.ctl, SEQ, p.seq);
-  Atomics.notify(p.ctl, SEQ);
-  for (let ch = Atomics.add(p.ctl, NEXT, 1); ch < chunks; ch = Atomics.add(p.ctl, NEXT, 1)) {
-    if (byRows) {
-      const i0 = ch * size;
-      const rows = Math.min(args.m, i0 + size) - i0;
-      tiles(kernels, { ...args, a: { ...a, ptr: a.ptr + i0 * a.rowStride }, c: { ...c, ptr: c.ptr + i0 * c.rowStride }, m: rows }, 0, n8);
-    } else {
-      tiles(kernels, args, ch * size, Math.min(n8, (ch + 1) * size));
-    }
-  }
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  for (let w = 0; w < p.workers.length; w++) {
+  const ctl = p.ctl;
+  ctl.set([a.ptr, a.rowStride, a.colStride, b.ptr, b.rowStride, c.ptr, c.rowStride, args.m, args.k, args.accumulate === true ? 1 : 0, n8, chunks, byRows ? 1 : 0, size], ARGS);
+  Atomics.store(ctl, FINISHED, 0);
+  Atomics.store(ctl, NEXT, 0); // open the job (its arguments are written)
+  p.seq = (p.seq + 1) | 0;
+  Atomics.store(ctl, SEQ, p.seq);
+  Atomics.notify(ctl, SEQ);
+  try {
     for (;;) {
-      const done = Atomics.load(p.ctl, DONE + w);
-      if (done === p.seq) break;
-      if (Date.now() > deadline) throw new EngineError(`a GEMM worker did not finish within ${WAIT_LIMIT_MS / 1000} s`);
-      Atomics.wait(p.ctl, DONE + w, done, 1000);
+      const chunk = Atomics.load(ctl, NEXT);
+      if (chunk >= chunks) break;
+      if (Atomics.compareExchange(ctl, NEXT, chunk, chunk + 1) !== chunk) continue;
+      if (byRows) {
+        const i0 = chunk * size;
+        const rows = Math.min(args.m, i0 + size) - i0;
+        tiles(kernels, { ...args, a: { ...a, ptr: a.ptr + i0 * a.rowStride }, c: { ...c, ptr: c.ptr + i0 * c.rowStride }, m: rows }, 0, n8);
+      } else {
+        tiles(kernels, args, chunk * size, Math.min(n8, (chunk + 1) * size));
+      }
+      Atomics.add(ctl, FINISHED, 1);
     }
+    // Wait only for chunks that workers claimed and are still computing.
+    const deadline = Date.now() + WAIT_LIMIT_MS;
+    for (let done = Atomics.load(ctl, FINISHED); done < chunks; done = Atomics.load(ctl, FINISHED)) {
+      if (Date.now() > deadline) throw new EngineError(`a GEMM worker did not finish within ${WAIT_LIMIT_MS / 1000} s`);
+      Atomics.wait(ctl, FINISHED, done, 1000);
+    }
+  } finally {
+    Atomics.store(ctl, NEXT, CLOSED);
   }
 }
