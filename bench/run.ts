@@ -7,6 +7,7 @@
  *   npm run bench -- optimizers      only bench/optimizers.ts (names: optimizers, engine, training)
  *   npm run bench -- --skip-time-to-accuracy
  *                                    all, without the slow time-to-91% runs of bench/training.ts
+ *   npm run bench -- --cap-s 1500    the time-to-91% runs capped at 1500 s each (default 900)
  * Each benchmark also runs alone with its own flags: `npm run bench:engine -- --skip-torch`,
  * `npm run bench:optimizers -- --backends wasm`.
  */
@@ -20,7 +21,13 @@ const BENCHES = ['optimizers', 'engine', 'training'] as const;
 
 const args = process.argv.slice(2);
 const skipTta = args.includes('--skip-time-to-accuracy');
-const chosen = args.filter((a) => a !== '--skip-time-to-accuracy');
+const capAt = args.indexOf('--cap-s');
+const cap = capAt >= 0 ? args[capAt + 1] : undefined;
+if (capAt >= 0 && !(Number(cap) > 0)) {
+  console.error(`--cap-s needs a number of seconds > 0, got ${JSON.stringify(cap)}`);
+  process.exit(2);
+}
+const chosen = args.filter((a, i) => a !== '--skip-time-to-accuracy' && i !== capAt && i !== capAt + 1);
 const unknown = chosen.filter((a) => !(BENCHES as readonly string[]).includes(a));
 if (unknown.length) {
   console.error(`Unknown benchmark ${JSON.stringify(unknown[0])}; valid: ${BENCHES.join(', ')}`);
@@ -30,7 +37,8 @@ if (unknown.length) {
 const started = Date.now();
 for (const name of chosen.length ? chosen : BENCHES) {
   console.log(`\n## bench/${name}.ts\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, `bench/${name}.ts`), ...(name === 'training' && skipTta ? ['--skip-time-to-accuracy'] : [])], {
+  const trainingFlags = [...(skipTta ? ['--skip-time-to-accuracy'] : []), ...(cap !== undefined ? ['--cap-s', cap] : [])];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, `bench/${name}.ts`), ...(name === 'training' ? trainingFlags : [])], {
     cwd: root,
     stdio: 'inherit',
   });
