@@ -12,7 +12,9 @@
  * The budget (under ~10 minutes on 2 cores: the CNN trains at a few hundred examples/s on wasm) is
  * set by environment variables: TRAINKIT_MAIN_TRAIN (training images, default 10000, of which 10%
  * are held out for validation), TRAINKIT_MAIN_EPOCHS (default 4), TRAINKIT_MAIN_TEST (test images,
- * default 10000: the whole test set), TRAINKIT_BACKEND (default: the best one here).
+ * default 10000: the whole test set), TRAINKIT_BACKEND (default: the best one here),
+ * TRAINKIT_MAIN_SEED (default 0) and TRAINKIT_MAIN_MAX_LR (the cap on the range test's suggested
+ * rate, default 3e-3; see the README's "Measured" for why).
  *
  *   npx tsx examples/main.ts
  */
@@ -40,11 +42,13 @@ import { chooseBackend } from '../src/cli/run-file.js';
 import { saveLayersModel } from '../src/cli/model-files.js';
 import { fashionCnn } from './fashion-mnist-cnn.js';
 
-const env = (name: string, fallback: number): number => {
+const env = (name: string, fallback: number, valid: { min: number; integer: boolean } = { min: 1, integer: true }): number => {
   const v = process.env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n < valid.min || (valid.integer && !Number.isInteger(n))) {
+    throw new Error(`${name} must be ${valid.integer ? 'an integer' : 'a number'} ≥ ${valid.min}, got ${JSON.stringify(v)}`);
+  }
   return n;
 };
 
@@ -54,7 +58,8 @@ async function mainJob(): Promise<void> {
   tf.env().set('PROD', true);
   const out = resolve('out', 'main');
   mkdirSync(out, { recursive: true });
-  const seed = 0;
+  const seed = env('TRAINKIT_MAIN_SEED', 0, { min: 0, integer: true });
+  const maxLr = env('TRAINKIT_MAIN_MAX_LR', 3e-3, { min: 1e-6, integer: false });
   const trainImages = env('TRAINKIT_MAIN_TRAIN', 10000);
   const epochs = env('TRAINKIT_MAIN_EPOCHS', 4);
   const testImages = env('TRAINKIT_MAIN_TEST', 10000);
@@ -75,7 +80,7 @@ async function mainJob(): Promise<void> {
   const overfit = await overfitSmallSample(model, train, { batches: 5, batchSize: 32, optimizer: adamw({ learningRate: 1e-3, weightDecay: 0 }), maxEpochs: 30, seed });
   console.log(`2. overfit a small sample: ${overfit.verdict}`);
   const lrFind = await lrRangeTest(model, train, { optimizer: (lr) => adamw({ learningRate: lr, weightDecay: 0 }), minLr: 1e-6, maxLr: 1, steps: 100, batchSize, seed });
-  const peak = Math.min(3e-3, Math.max(1e-4, lrFind.suggested));
+  const peak = Math.min(maxLr, Math.max(1e-4, lrFind.suggested));
   console.log(`3. learning-rate range test: ${lrFind.verdict}${peak === lrFind.suggested ? '' : ` (clamped to ${peak.toExponential(1)})`}  [${elapsed()}]`);
   notes.push(`1. ${initial.verdict}`, `2. ${overfit.verdict}`, `3. ${lrFind.verdict}; peak learning rate used: ${peak.toExponential(2)}`);
   writeFileSync(join(out, 'lr-find.html'), lrFindReport({ title: 'main job: learning-rate range test (AdamW)', points: lrFind.points, suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, verdict: lrFind.verdict, meta: { backend, batchSize } }));

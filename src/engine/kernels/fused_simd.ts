@@ -68,13 +68,16 @@ export type SimdFunction = (...args: number[]) => void;
 
 // ---- WebAssembly binary encoding (just what these kernels need) ----
 
-const I32 = 0x7f;
+export const I32 = 0x7f;
 const F32 = 0x7d;
-const V128 = 0x7b;
+export const V128 = 0x7b;
 const SIMD = 0xfd;
-const OP = {
+/** The WebAssembly opcodes trainkit's runtime-built kernels use (this file's and gemm_simd.ts's). */
+export const OP = {
   block: 0x02,
   loop: 0x03,
+  if: 0x04,
+  else: 0x05,
   end: 0x0b,
   br: 0x0c,
   brIf: 0x0d,
@@ -82,13 +85,17 @@ const OP = {
   localSet: 0x21,
   localTee: 0x22,
   i32Const: 0x41,
+  i32Eqz: 0x45,
   i32GeU: 0x4f,
   i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
   i32Shl: 0x74,
 } as const;
 /** SIMD sub-opcodes (after the 0xfd prefix, LEB128-encoded). */
-const VOP = {
+export const VOP = {
   load: 0x00,
+  load32Splat: 0x09,
   store: 0x0b,
   const: 0x0c,
   f32x4Splat: 0x13,
@@ -105,7 +112,17 @@ const VOP = {
   f32x4Mul: 0xe6,
   f32x4Div: 0xe7,
 } as const;
-const BINARY = { add: VOP.f32x4Add, sub: VOP.f32x4Sub, mul: VOP.f32x4Mul, div: VOP.f32x4Div } as const;
+const BINARY = {
+  add: VOP.f32x4Add,
+  sub: VOP.f32x4Sub,
+  mul: VOP.f32x4Mul,
+  div: VOP.f32x4Div,
+  gt: VOP.f32x4Gt,
+  ne: VOP.f32x4Ne,
+  and: VOP.and,
+  or: VOP.or,
+  andNot: VOP.andNot,
+} as const;
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
@@ -192,21 +209,6 @@ function compileBody(k: SimdKernel): number[] {
         ];
         break;
       }
-      case 'gt':
-        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.f32x4Gt)];
-        break;
-      case 'ne':
-        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.f32x4Ne)];
-        break;
-      case 'and':
-        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.and)];
-        break;
-      case 'or':
-        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.or)];
-        break;
-      case 'andNot':
-        code = [...emit(x.a), ...emit(x.b), ...simd(VOP.andNot)];
-        break;
       case 'select':
         code = [...emit(x.a), ...emit(x.b), ...emit(x.mask), ...simd(VOP.bitselect)];
         break;

@@ -14,29 +14,8 @@
  * addresses) A[i, p] = a + i·sai + p·sak, B[p, j] = b + p·sbk + 4j, C[i, j] = c + i·ldc + 4j.
  * Strides let A be read transposed (sai = 4) without a copy; B must be unit-stride along j.
  */
-import { backendMemory } from './fused_simd.js';
-import { uleb, str, vec, section, simd } from './fused_simd.js';
+import { backendMemory, uleb, str, vec, section, simd, I32, V128, OP, VOP as V } from './fused_simd.js';
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-const OP = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  else: 0x05,
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  localGet: 0x20,
-  localSet: 0x21,
-  i32Const: 0x41,
-  i32Eqz: 0x45,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Mul: 0x6c,
-} as const;
-const V = { load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, f32x4Add: 0xe4, f32x4Mul: 0xe6 } as const;
 const mem = (offset: number) => [4, ...uleb(offset)]; // align 2^4 hint, byte offset
 
 // Parameters, then locals.

@@ -79,12 +79,12 @@ function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
       // Every window is whole and writes all four of its positions: only rows/columns past the
       // last window (odd sizes) need the zeros.
       if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dxv.fill(0);
-      pool2x2Simd(run, xv, dyv, dxv, batchSize, inHeight, inWidth, c, outHeight, outWidth);
+      pool2x2Simd(run, { xv, dyv, dxv }, { batchSize, inHeight, inWidth, c, outHeight, outWidth });
       return dx;
     }
     dxv.fill(0);
     if (is2x2) {
-      pool2x2(xv, dyv, dxv, batchSize, inHeight, inWidth, c, outHeight, outWidth);
+      pool2x2({ xv, dyv, dxv }, { batchSize, inHeight, inWidth, c, outHeight, outWidth });
       return dx;
     }
     for (let n = 0; n < batchSize; n++) {
@@ -118,19 +118,25 @@ function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   });
 }
 
+/** The input, output gradient and input gradient of a pool, as views of the wasm heap. */
+interface PoolViews {
+  xv: Float32Array;
+  dyv: Float32Array;
+  dxv: Float32Array;
+}
+
+/** A pool's NHWC sizes (c: channels). */
+interface PoolShape {
+  batchSize: number;
+  inHeight: number;
+  inWidth: number;
+  c: number;
+  outHeight: number;
+  outWidth: number;
+}
+
 /** The 2×2 pool with whole windows through the SIMD kernel: one call per window, `c` channels each. */
-function pool2x2Simd(
-  run: SimdFunction,
-  xv: Float32Array,
-  dyv: Float32Array,
-  dxv: Float32Array,
-  batchSize: number,
-  inHeight: number,
-  inWidth: number,
-  c: number,
-  outHeight: number,
-  outWidth: number,
-): void {
+function pool2x2Simd(run: SimdFunction, { xv, dyv, dxv }: PoolViews, { batchSize, inHeight, inWidth, c, outHeight, outWidth }: PoolShape): void {
   const x0 = xv.byteOffset;
   const dy0 = dyv.byteOffset;
   const dx0 = dxv.byteOffset;
@@ -152,17 +158,7 @@ function pool2x2Simd(
  * so each window writes its one gradient. Rows/columns past the last whole window (odd sizes)
  * keep the zeros `dx` starts with; a window cut by bottom/right padding reads only what exists.
  */
-function pool2x2(
-  xv: Float32Array,
-  dyv: Float32Array,
-  dxv: Float32Array,
-  batchSize: number,
-  inHeight: number,
-  inWidth: number,
-  c: number,
-  outHeight: number,
-  outWidth: number,
-): void {
+function pool2x2({ xv, dyv, dxv }: PoolViews, { batchSize, inHeight, inWidth, c, outHeight, outWidth }: PoolShape): void {
   const rowStep = inWidth * c;
   for (let n = 0; n < batchSize; n++) {
     for (let h = 0; h < outHeight; h++) {
