@@ -11,17 +11,20 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { adamw, fashionMnist, trainValidationSplit, warmupCosine } from '../src/index.js';
 import { defineRun } from '../src/train/recipe/index.js';
 
-/** The CNN, with seeded initialisers. */
+/**
+ * The CNN, with seeded initialisers. The initialisers' seeds start at seed + 1: tfjs-layers treats a
+ * seed of 0 as no seed at all (a different draw in every process).
+ */
 export function fashionCnn(seed: number): tfl.LayersModel {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed }) }),
-      tfl.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: seed + 1 }) }),
+      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: seed + 1 }) }),
+      tfl.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: seed + 2 }) }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
       tfl.layers.flatten(),
-      tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: seed + 2 }) }),
+      tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: seed + 3 }) }),
       // A small last layer: equal scores at initialisation, so the loss starts at log 10.
-      tfl.layers.dense({ units: 10, kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.01, seed: seed + 3 }) }),
+      tfl.layers.dense({ units: 10, kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.01, seed: seed + 4 }) }),
     ],
   });
 }

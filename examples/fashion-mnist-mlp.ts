@@ -20,9 +20,9 @@ export default defineRun(async ({ seed, epochs = 5, limit }) => {
   const learningRate = warmupCosine({ peak: 2e-3, warmupSteps: Math.min(200, stepsPerEpoch), decaySteps: Math.max(1, epochs * stepsPerEpoch - Math.min(200, stepsPerEpoch)) });
   const model = tfl.sequential({
     layers: [
-      tfl.layers.dense({ units: 256, activation: 'relu', inputShape: [784], kernelInitializer: tfl.initializers.heNormal({ seed }) }),
+      tfl.layers.dense({ units: 256, activation: 'relu', inputShape: [784], kernelInitializer: tfl.initializers.heNormal({ seed: seed + 1 }) }), // seed 0 would mean unseeded in tfjs-layers
       // A small last layer: equal scores at initialisation, so the loss starts at log 10.
-      tfl.layers.dense({ units: 10, kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.01, seed: seed + 1 }) }),
+      tfl.layers.dense({ units: 10, kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.01, seed: seed + 2 }) }),
     ],
   });
   return {

@@ -197,3 +197,16 @@ test('run commands refuse a missing file, a file without a run and bad numbers',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the example CNN is the same model for the same seed, seed 0 included (tfjs-layers takes seed 0 as no seed)', async () => {
+  const { fashionCnn } = await import('../../examples/fashion-mnist-cnn.js');
+  await tf.setBackend('cpu');
+  for (const seed of [0, 5]) {
+    const [a, b] = [fashionCnn(seed), fashionCnn(seed)];
+    const wa = a.getWeights().map((w) => Array.from(w.dataSync()));
+    const wb = b.getWeights().map((w) => Array.from(w.dataSync()));
+    assert.deepEqual(wa, wb, `seed ${seed}`);
+    a.dispose();
+    b.dispose();
+  }
+});

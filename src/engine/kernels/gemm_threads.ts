@@ -61,7 +61,8 @@ const MAX_CHUNKS = 1 << 20;
  * count, else compare-exchange it one further. The caller posts a job by writing its arguments,
  * then opening NEXT at 0; it closes NEXT when every chunk is finished, before it writes the next
  * job's arguments. So a claim succeeds only on an open job, whose arguments stay put until the
- * claimed chunk is done; a worker re-reads them after claiming. A thread never waits for another
+ * claimed chunk is done; a worker re-reads them after claiming and checks the chunk against them
+ * (its first check may have read an older job's count). A thread never waits for another
  * that claimed nothing: a worker that wakes late costs the caller nothing.
  *
  * The worker's loop is plain JavaScript (it runs from a string: no module resolution needed). Its
@@ -84,6 +85,9 @@ for (;;) {
     if (chunk >= Atomics.load(ctl, ${CHUNKS_SLOT})) break;
     if (Atomics.compareExchange(ctl, ${NEXT}, chunk, chunk + 1) !== chunk) continue;
     const [aPtr, aRow, aCol, bPtr, bRow, cPtr, cRow, m, k, accumulate, n8, chunks, byRows, size] = ctl.slice(${ARGS}, ${SLOTS});
+    // Checked against a count read before a long pause, a claim can land one past the end of a
+    // later job: no chunk there, nothing to do or to count.
+    if (chunk >= chunks) continue;
     const i0 = byRows ? chunk * size : 0;
     const i1 = byRows ? Math.min(m, i0 + size) : m;
     const j0 = byRows ? 0 : chunk * size;
