@@ -12,7 +12,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { fashionMnist } from '../data/index.js';
 import { evaluate } from '../train/evaluate.js';
 import { main } from './main.js';
-import { fileLoader } from './model-files.js';
+import { fileLoader, loadParams } from './model-files.js';
+import { blobs } from '../train/toy-fixtures.test.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -208,5 +209,27 @@ test('the example CNN is the same model for the same seed, seed 0 included (tfjs
     assert.deepEqual(wa, wb, `seed ${seed}`);
     a.dispose();
     b.dispose();
+  }
+});
+
+test('train saves a functional model\'s parameter tree: loadParams gives back weights that score what train reported', async () => {
+  mkdirSync(join(root, 'out'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'out', '.test-functional-'));
+  try {
+    const file = tinyRunFile(dir);
+    const out = join(dir, 'run');
+    const r = await run(['train', file, '--epochs', '2', '--backend', 'cpu', '--seed', '4', '--out', out, '--json']);
+    assert.equal(r.code, 0);
+    const last = JSON.parse(r.out.trim().split('\n').at(-1)!);
+    assert.equal(last.event, 'test');
+    const runJson = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    assert.equal(runJson.models.model, join(out, 'model', 'params.json'));
+    const params = (await loadParams(join(out, 'model'))) as { w: tf.Tensor; b: tf.Tensor };
+    const model = { params, apply: (p: any, x: tf.Tensor) => tf.add(tf.matMul(x, p.w), p.b) };
+    const logs = await evaluate(model, blobs(64, { seed: 2 }));
+    assert.equal(logs.accuracy, last.accuracy, 'the saved weights are the trained ones');
+    tf.dispose([params.w, params.b]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

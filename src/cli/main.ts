@@ -38,6 +38,7 @@ commands:
   train FILE.ts [--epochs N] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
                                         train what FILE defines; writes DIR/run.json, DIR/report.html,
                                         DIR/model/ (+ DIR/model-ema/) in LayersModel format
+                                        (a functional model: params.json + weights.bin, loadParams)
                                         (default DIR: out/train/<name>); --json: one JSON line per
                                         epoch, then one with the test metrics; --limit: at most N
                                         examples per split

@@ -1,6 +1,7 @@
 /**
  * `trainkit train FILE.ts`: trains what FILE defines (see defineRun), evaluates on its test split,
- * saves the model (and its EMA) in LayersModel format, and writes run.json and report.html.
+ * saves the model (and its EMA) in LayersModel format (a functional model: its parameter tree, see
+ * saveParams), and writes run.json and report.html.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { fit } from '../train/fit.js';
 import { adaptModel, isFunctionalModel } from '../train/model.js';
 import { trainingReport } from '../report/html.js';
 import { disposeModel, loadRunFile, type RunFileOptions } from './run-file.js';
-import { saveLayersModel } from './model-files.js';
+import { saveLayersModel, saveParams } from './model-files.js';
 
 export interface TrainCommandOptions extends RunFileOptions {
   /** Output folder. Default out/train/<run name>. */
@@ -67,20 +68,20 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
     const final = await evaluate(spec.model, evalData, { loss, metrics });
     const emaLogs = avg ? await avg.evaluate(spec.model, evalData, { loss, metrics }) : undefined;
 
+    // LayersModel: TensorFlow.js's LayersModel format; functional model: its parameter tree (saveParams).
     const saved: Record<string, string> = {};
-    if (isFunctionalModel(spec.model)) saved.note = 'a functional model has no LayersModel format: not saved';
-    else {
-      saved.model = await saveLayersModel(spec.model, join(out, 'model'));
-      if (avg) {
-        const adapter = adaptModel(spec.model);
-        const mine = adapter.weights().map(([, t]) => tf.clone(t));
-        try {
-          avg.copyTo(spec.model);
-          saved.ema = await saveLayersModel(spec.model, join(out, 'model-ema'));
-        } finally {
-          adapter.setWeights(mine);
-          mine.forEach((t) => t.dispose());
-        }
+    const save = (dir: string): Promise<string> =>
+      isFunctionalModel(spec.model) ? saveParams(spec.model.params, dir) : saveLayersModel(spec.model, dir);
+    saved.model = await save(join(out, 'model'));
+    if (avg) {
+      const adapter = adaptModel(spec.model);
+      const mine = adapter.weights().map(([, t]) => tf.clone(t));
+      try {
+        avg.copyTo(spec.model);
+        saved.ema = await save(join(out, 'model-ema'));
+      } finally {
+        adapter.setWeights(mine);
+        mine.forEach((t) => t.dispose());
       }
     }
     const wallSeconds = (performance.now() - started) / 1000;

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { loadParams, saveParams } from './model-files.js';
+import { treeLeavesWithPaths, type ParamTree } from '../tree/tree.js';
+
+test('saveParams / loadParams: a nested parameter tree comes back with its structure, names, dtypes and bits', async () => {
+  await tf.setBackend('cpu');
+  const dir = mkdtempSync(join(tmpdir(), 'trainkit-params-'));
+  try {
+    const params: ParamTree = {
+      dense1: { kernel: tf.tensor([[1.5, -2], [3e-39, NaN]]), bias: tf.tensor([0.25, -0]) },
+      layers: [tf.scalar(7), { w: tf.tensor([1, 2, 3], [3], 'int32') }],
+    };
+    await saveParams(params, dir);
+    const before = tf.memory().numTensors;
+    const back = await loadParams(dir);
+    assert.equal(tf.memory().numTensors, before + 4, 'four new tensors, owned by the caller');
+    const a = treeLeavesWithPaths(params);
+    const b = treeLeavesWithPaths(back);
+    assert.deepEqual(b.map(([p]) => p), ['dense1.bias', 'dense1.kernel', 'layers[0]', 'layers[1].w']); // tree order: sorted keys
+    a.forEach(([p, t], i) => {
+      const u = b[i][1];
+      assert.deepEqual(u.shape, t.shape, p);
+      assert.equal(u.dtype, t.dtype, p);
+      const bits = (x: tf.Tensor) => Array.from(new Uint32Array(new Float32Array(x.dataSync() as Float32Array).buffer));
+      assert.deepEqual(bits(u), bits(t), `${p}: bits`);
+    });
+    tf.dispose([...a.map(([, t]) => t), ...b.map(([, t]) => t)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('loadParams refuses a file that saveParams did not write, naming what it found', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainkit-params-'));
+  try {
+    writeFileSync(join(dir, 'params.json'), JSON.stringify({ format: 'layers-model', version: 1 }));
+    await assert.rejects(loadParams(dir), /format.*layers-model v1.*trainkit-params version 1/s);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
