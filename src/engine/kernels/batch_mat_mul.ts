@@ -97,7 +97,8 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const transposeB = attrs?.transposeB === true;
   const shipped = originalKernel(BatchMatMul)!;
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return shipped.kernelFunc(args) as tf.TensorInfo;
-  const { m, k, n, batchA, batchB, outBatch } = matMulShapes(a.shape, b.shape, transposeA, transposeB);
+  const shapes = matMulShapes(a.shape, b.shape, transposeA, transposeB);
+  const { m, k, n, batchA, batchB, outBatch } = shapes;
   const outShape = [...outBatch, m, n];
   const outBatchSize = util.sizeFromShape(outBatch);
   if (m * k * n === 0) return shipped.kernelFunc(args) as tf.TensorInfo;
@@ -105,7 +106,8 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   // when both sides broadcast ([2, 1, ...] × [1, 3, ...]), which the loop below gets right.
   const shippedIsRight = outBatchSize === Math.max(batchA, batchB);
   if (batchB > 1 && m * k * n < SMALL_PRODUCT && shippedIsRight) return shipped.kernelFunc(args) as tf.TensorInfo;
-  if (useSimdProduct(backend, m, k, n, transposeA, transposeB, batchA, batchB)) return simdProduct(backend, a, b, transposeA, transposeB);
+  const route = simdRoute(backend, m, k, n, transposeA, transposeB, batchA, batchB);
+  if (route !== undefined) return simdProduct(backend, a, b, transposeA, transposeB, shapes, route);
 
   if (batchA === 1 && batchB === 1 && preferSwapped(m, k, n, transposeA, transposeB)) {
     // C = (Bᵀ·Aᵀ)ᵀ: XNNPACK repacks the right operand of every new product, so let the smaller
@@ -165,30 +167,36 @@ export function simdPlan(m: number, k: number, n: number, transposeA: boolean, t
 }
 
 /**
- * Whether the SIMD GEMM takes a product: it must be available and have a plan (single products),
- * or, for a batch, at least 8 columns. (`TRAINKIT_SIMD_GEMM=0` in the environment turns the route
- * off, for comparisons.)
+ * How the SIMD GEMM takes a product, or undefined when it does not: it must be available and have a
+ * plan (single products), or, for a batch (always direct), at least 8 columns.
+ * (`TRAINKIT_SIMD_GEMM=0` in the environment turns the route off, for comparisons.)
  */
-export function useSimdProduct(backend: unknown, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, batchA: number, batchB: number): boolean {
-  if (process.env.TRAINKIT_SIMD_GEMM === '0' || !gemmAvailable(backend)) return false;
-  if (batchA === 1 && batchB === 1) return simdPlan(m, k, n, transposeA, transposeB) !== undefined;
-  return n >= 8;
+function simdRoute(backend: unknown, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, batchA: number, batchB: number): 'direct' | 'swapped' | undefined {
+  if (process.env.TRAINKIT_SIMD_GEMM === '0' || !gemmAvailable(backend)) return undefined;
+  if (batchA === 1 && batchB === 1) return simdPlan(m, k, n, transposeA, transposeB)?.route;
+  return n >= 8 ? 'direct' : undefined;
 }
 
 /**
  * The product on trainkit's SIMD GEMM (gemm.ts), which reads its operands in place: no packing, and
- * a transposed `a` or a batch element is just other strides/offsets. A single product takes the
- * orientation of `simdPlan`; a batch is computed directly, one GEMM per batch element (a
- * transposed `b` is transposed explicitly first).
+ * a transposed `a` or a batch element is just other strides/offsets. `route` is `simdRoute`'s: a
+ * batch is always direct, one GEMM per batch element (a transposed `b` is transposed explicitly first).
  */
-function simdProduct(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): tf.TensorInfo {
-  const { m, k, n, batchA, batchB, outBatch } = matMulShapes(a.shape, b.shape, transposeA, transposeB);
+function simdProduct(
+  backend: unknown,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  { m, k, n, batchA, batchB, outBatch }: MatMulShapes,
+  route: 'direct' | 'swapped',
+): tf.TensorInfo {
   const outShape = [...outBatch, m, n];
   const aOuter = a.shape.slice(0, -2);
   const bOuter = b.shape.slice(0, -2);
   const outBatchSize = util.sizeFromShape(outBatch);
   return kernelScope(backend, (s) => {
-    if (batchA === 1 && batchB === 1 && simdPlan(m, k, n, transposeA, transposeB)?.route === 'swapped') {
+    if (route === 'swapped') {
       // Cᵀ[n, m] = Bᵀ[n, k] · Aᵀ[k, m], then C = (Cᵀ)ᵀ.
       const aT = transposeA ? a : s.transpose(s.reshape(a, [m, k]), [1, 0]); // [k, m]
       const cT = s.alloc([n, m]);
