@@ -11,10 +11,10 @@
  * the shapes of small CNNs: its GEMM has only c output columns.)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, Conv2D, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
+import { Conv2D, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import { EngineError } from '../../errors.js';
 import { kernelScope, type KernelScope } from './scope.js';
-import { cropLeading, explicitPad, type Pads } from './layout.js';
+import { cropLeading, explicitPad, isChannelsLast, nhwcConvInfo, type Conv2DGradAttrs, type Pads } from './layout.js';
 import { gemm, gemmAvailable } from './gemm.js';
 
 /** The convolution's geometry (from tfjs's conv info), with windows padded to be whole. */
@@ -148,43 +148,25 @@ const IM2COL_MAX = 32;
 function conv2DBackpropFilter(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { x, dy, g } = geometry(args);
   const simd = g.outChannels >= 8 && gemmAvailable(args.backend);
-  const route =
-    simd && g.kh * g.kw * g.inChannels <= IM2COL_MAX
-      ? viaIm2col
-      : simd && g.strideHeight === 1 && g.strideWidth === 1
-        ? viaShiftedGemm
-        : (s: KernelScope, _b: unknown, xi: tf.TensorInfo, dyi: tf.TensorInfo, gi: FilterGradGeometry) => viaDyAsFilter(s, xi, dyi, gi);
-  return kernelScope(args.backend, (s) => route(s, args.backend, x, dy, g));
+  return kernelScope(args.backend, (s) => {
+    if (simd && g.kh * g.kw * g.inChannels <= IM2COL_MAX) return viaIm2col(s, args.backend, x, dy, g);
+    if (simd && g.strideHeight === 1 && g.strideWidth === 1) return viaShiftedGemm(s, args.backend, x, dy, g);
+    return viaDyAsFilter(s, x, dy, g);
+  });
 }
 
 function geometry(args: Parameters<tf.KernelFunc>[0]): { x: tf.TensorInfo; dy: tf.TensorInfo; g: FilterGradGeometry } {
   const { inputs, attrs } = args;
   const x = inputs.x as tf.TensorInfo;
   const dy = inputs.dy as tf.TensorInfo;
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  if (format !== 'channelsLast') {
-    throw new EngineError(`Conv2DBackpropFilter on wasm supports NHWC only, got dataFormat ${dataFormat}`);
+  const convAttrs = attrs as unknown as Conv2DGradAttrs & { filterShape: [number, number, number, number] };
+  if (!isChannelsLast(convAttrs)) {
+    throw new EngineError(`Conv2DBackpropFilter on wasm supports NHWC only, got dataFormat ${convAttrs.dataFormat}`);
   }
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') {
     throw new EngineError(`Conv2DBackpropFilter on wasm supports float32 only, got ${x.dtype}/${dy.dtype}`);
   }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = nhwcConvInfo(x.shape, convAttrs.filterShape, convAttrs);
   const { filterHeight: kh, filterWidth: kw, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
   // With a rounding mode, the last windows may reach past the stated bottom/right padding (they

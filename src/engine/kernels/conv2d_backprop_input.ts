@@ -9,36 +9,20 @@
  * columns). Both run on the fast forward Conv2D kernel. NCHW goes to the shipped kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, Conv2D, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
+import { Conv2D, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import { kernelScope } from './scope.js';
 import { originalKernel } from './registry.js';
-import { explicitPad, fullCorrelationPads, needsSpread, spread } from './layout.js';
+import { explicitPad, fullCorrelationPads, isChannelsLast, needsSpread, nhwcConvInfo, spread, type Conv2DGradAttrs } from './layout.js';
 
 function conv2DBackpropInput(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy as tf.TensorInfo;
   const filter = inputs.filter as tf.TensorInfo;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: [number, number, number, number];
-  };
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  if (format !== 'channelsLast' || dy.dtype !== 'float32' || filter.dtype !== 'float32') {
+  const convAttrs = attrs as unknown as Conv2DGradAttrs & { inputShape: [number, number, number, number] };
+  if (!isChannelsLast(convAttrs) || dy.dtype !== 'float32' || filter.dtype !== 'float32') {
     return originalKernel(Conv2DBackpropInput)!.kernelFunc(args) as tf.TensorInfo;
   }
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = nhwcConvInfo(convAttrs.inputShape, filter.shape, convAttrs);
   const pads = fullCorrelationPads(info);
   return kernelScope(backend, (s) => {
     // flip(W)ᵀ: reverse both spatial axes, swap in/out channels → [kh, kw, outC, inC].

@@ -3,6 +3,7 @@
  * (no arithmetic), written as row copies so they run at memcpy speed.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
 import { EngineError } from '../../errors.js';
 import type { KernelScope } from './scope.js';
 
@@ -96,4 +97,23 @@ export function fullCorrelationPads(
 /** Whether a spread is needed, or the convolution's own (non-negative) padding will do. */
 export function needsSpread(strideH: number, strideW: number, p: Pads): boolean {
   return strideH !== 1 || strideW !== 1 || p.top < 0 || p.bottom < 0 || p.left < 0 || p.right < 0;
+}
+
+/** The attributes both 2-D convolution-gradient kernels carry (beside the filter or input shape). */
+export interface Conv2DGradAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** Whether a convolution kernel's `dataFormat` is NHWC (the only layout the fixes handle). */
+export function isChannelsLast(attrs: Conv2DGradAttrs): boolean {
+  return backend_util.convertConv2DDataFormat(attrs.dataFormat) === 'channelsLast';
+}
+
+/** tfjs's convolution info of an NHWC, dilation-1 convolution of `xShape` by `filterShape`. */
+export function nhwcConvInfo(xShape: number[], filterShape: number[], attrs: Conv2DGradAttrs): backend_util.Conv2DInfo {
+  const shape4 = (s: number[]) => s as [number, number, number, number];
+  return backend_util.computeConv2DInfo(shape4(xShape), shape4(filterShape), attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
 }
