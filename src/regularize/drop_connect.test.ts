@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { InvalidArgumentError } from '../errors.js';
 import { DropConnectDense, bernoulliMask, dropConnectDense } from './index.js';
-import { roundTrip, values } from './layer-fixtures.test.js';
+import { roundTrip, values, assertLayerLeaksNothing } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
 
@@ -76,15 +76,7 @@ test('gradients reach the kept weights only, scaled by 1/(1 − rate)', () => {
 });
 
 test('repeated DropConnectDense calls leak no tensors', () => {
-  const layer = new DropConnectDense({ units: 3, rate: 0.2, seed: 1 });
-  const x = tf.ones([2, 4]);
-  tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
-  const before = tf.memory().numTensors;
-  for (let i = 0; i < 10; i++) {
-    tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
-    tf.dispose(layer.apply(x) as tf.Tensor);
-  }
-  assert.equal(tf.memory().numTensors, before);
+  assertLayerLeaksNothing(new DropConnectDense({ units: 3, rate: 0.2, seed: 1 }), tf.ones([2, 4]));
 });
 
 test('bad DropConnect options are refused, naming the value', () => {

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { FractionalMaxPooling2D, fractionalMaxPool, maxPoolRegions, pooledLength, poolingSequence } from './index.js';
-import { roundTrip, values } from './layer-fixtures.test.js';
+import { roundTrip, values, assertLayerLeaksNothing } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
 
@@ -120,15 +120,7 @@ test('a CNN with fractional max pooling trains with model.fit', async () => {
 });
 
 test('repeated fractional pooling leaks no tensors', () => {
-  const layer = new FractionalMaxPooling2D({ poolingRatio: 1.5, overlapping: true, seed: 1 });
-  const x = tf.ones([1, 9, 9, 1]);
-  tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
-  const before = tf.memory().numTensors;
-  for (let i = 0; i < 10; i++) {
-    tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
-    tf.dispose(layer.apply(x) as tf.Tensor);
-  }
-  assert.equal(tf.memory().numTensors, before);
+  assertLayerLeaksNothing(new FractionalMaxPooling2D({ poolingRatio: 1.5, overlapping: true, seed: 1 }), tf.ones([1, 9, 9, 1]));
 });
 
 test('bad fractional-pooling options are refused, naming the value', () => {

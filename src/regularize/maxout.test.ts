@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.js';
 import { Maxout, maxout } from './index.js';
-import { roundTrip } from './layer-fixtures.test.js';
+import { roundTrip, assertLayerLeaksNothing } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
 
@@ -51,12 +51,7 @@ test('the Maxout layer matches the function on its own weights, trains, and roun
 });
 
 test('repeated Maxout calls leak no tensors', () => {
-  const layer = new Maxout({ units: 4, pieces: 2 });
-  const x = tf.ones([2, 3]);
-  tf.dispose(layer.apply(x) as tf.Tensor);
-  const before = tf.memory().numTensors;
-  for (let i = 0; i < 10; i++) tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
-  assert.equal(tf.memory().numTensors, before);
+  assertLayerLeaksNothing(new Maxout({ units: 4, pieces: 2 }), tf.ones([2, 3]));
 });
 
 test('bad Maxout options and shapes are refused, naming the value', () => {

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { StochasticDepth, linearDecaySurvival, stochasticDepth } from './index.js';
-import { roundTrip, values } from './layer-fixtures.test.js';
+import { roundTrip, values, assertLayerLeaksNothing } from './layer-fixtures.test.js';
 
 await tf.setBackend('cpu');
 
@@ -78,16 +78,7 @@ test('linearDecaySurvival follows p_l = 1 − (l/L)(1 − p_L)', () => {
 });
 
 test('repeated StochasticDepth calls leak no tensors', () => {
-  const layer = new StochasticDepth({ survival: 0.7, seed: 1, mode: 'sample' });
-  const a = tf.ones([4, 3]);
-  const b = tf.ones([4, 3]);
-  tf.dispose(layer.apply([a, b], { training: true }) as tf.Tensor);
-  const before = tf.memory().numTensors;
-  for (let i = 0; i < 10; i++) {
-    tf.dispose(layer.apply([a, b], { training: true }) as tf.Tensor);
-    tf.dispose(layer.apply([a, b]) as tf.Tensor);
-  }
-  assert.equal(tf.memory().numTensors, before);
+  assertLayerLeaksNothing(new StochasticDepth({ survival: 0.7, seed: 1, mode: 'sample' }), [tf.ones([4, 3]), tf.ones([4, 3])]);
 });
 
 test('bad stochastic-depth options and inputs are refused, naming the value', () => {
