@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import { chain, type GradientTransformation } from './transform.js';
-import { hyperparameter, isConstant, passOn, RANGES } from './hyperparameter.js';
+import { adamHyperparameters, isConstant, passOn } from './hyperparameter.js';
 import { scaleByLearningRate } from './scale.js';
 import { scaleByAdam } from './scale_by_adam.js';
 import { addDecayedWeights } from './weight_decay.js';
@@ -34,10 +34,7 @@ export interface AdamOptions {
  */
 export function adam(options: AdamOptions): GradientTransformation {
   const o = { b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0, biasCorrection: true, ...options };
-  const lr = hyperparameter('learningRate', o.learningRate, RANGES.learningRate);
-  const wd = hyperparameter('weightDecay', o.weightDecay, RANGES.nonNegative);
-  const [b1, b2] = [hyperparameter('b1', o.b1, RANGES.beta), hyperparameter('b2', o.b2, RANGES.beta)];
-  const eps = hyperparameter('eps', o.eps, RANGES.eps);
+  const { lr, wd, b1, b2, eps } = adamHyperparameters(o);
   if (typeof o.biasCorrection !== 'boolean')
     throw new InvalidArgumentError('biasCorrection', o.biasCorrection, 'a boolean');
   return chain(

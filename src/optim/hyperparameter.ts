@@ -62,3 +62,21 @@ export type { ScalarOrSchedule };
 export function passOn(h: Hyperparameter): ScalarOrSchedule {
   return h.constant ?? ((step: number) => h.at(step));
 }
+
+/**
+ * The checked hyperparameters of the Adam family (adam, adamw, lamb), in the order they are
+ * checked: learningRate, weightDecay, b1, b2, eps (the first bad one is the one named).
+ */
+export function adamHyperparameters(o: {
+  learningRate: unknown;
+  weightDecay: unknown;
+  b1: unknown;
+  b2: unknown;
+  eps: unknown;
+}): { lr: Hyperparameter; wd: Hyperparameter; b1: Hyperparameter; b2: Hyperparameter; eps: Hyperparameter } {
+  const lr = hyperparameter('learningRate', o.learningRate, RANGES.learningRate);
+  const wd = hyperparameter('weightDecay', o.weightDecay, RANGES.nonNegative);
+  const [b1, b2] = [hyperparameter('b1', o.b1, RANGES.beta), hyperparameter('b2', o.b2, RANGES.beta)];
+  const eps = hyperparameter('eps', o.eps, RANGES.eps);
+  return { lr, wd, b1, b2, eps };
+}

@@ -1,7 +1,7 @@
 /** LAMB: AdamW with a layer-wise trust ratio, for very large batches. */
 import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import { chain, type GradientTransformation } from './transform.js';
-import { hyperparameter, isConstant, passOn, RANGES } from './hyperparameter.js';
+import { adamHyperparameters, isConstant, passOn } from './hyperparameter.js';
 import type { Mask } from './masked.js';
 import { scaleByLearningRate } from './scale.js';
 import { scaleByAdam } from './scale_by_adam.js';
@@ -34,10 +34,7 @@ export interface LambOptions {
  */
 export function lamb(options: LambOptions): GradientTransformation {
   const o = { b1: 0.9, b2: 0.999, eps: 1e-6, weightDecay: 0, ...options };
-  const lr = hyperparameter('learningRate', o.learningRate, RANGES.learningRate);
-  const wd = hyperparameter('weightDecay', o.weightDecay, RANGES.nonNegative);
-  const [b1, b2] = [hyperparameter('b1', o.b1, RANGES.beta), hyperparameter('b2', o.b2, RANGES.beta)];
-  const eps = hyperparameter('eps', o.eps, RANGES.eps);
+  const { lr, wd, b1, b2, eps } = adamHyperparameters(o);
   return chain(
     scaleByAdam({ b1: passOn(b1), b2: passOn(b2), eps: passOn(eps) }),
     ...(isConstant(wd, 0) ? [] : [addDecayedWeights(passOn(wd), { mask: o.mask })]),
