@@ -8,6 +8,7 @@
  * passes over it; later blocks add to C. Rows past the last multiple of 4 go through the 1-row
  * kernel, columns past the last multiple of 8 through a scalar loop.
  */
+import { EngineError } from '../../errors.js';
 import { gemmKernels, type GemmKernels } from './gemm_simd.js';
 import { backendMemory } from './fused_simd.js';
 import { parallelColumns } from './gemm_threads.js';
@@ -44,11 +45,11 @@ export function gemmAvailable(backend: unknown): boolean {
 export function gemm(backend: unknown, args: GemmArgs): void {
   const kernels = gemmKernels(backend);
   const memory = backendMemory(backend);
-  if (kernels === undefined || memory === undefined) throw new Error('gemm: no SIMD kernels on this backend');
+  if (kernels === undefined || memory === undefined) throw new EngineError('gemm: no SIMD kernels on this backend');
   const { a, b, c, m, k, n } = args;
-  if (b.colStride !== 4 || c.colStride !== 4) throw new Error('gemm: B and C must be unit-stride along columns');
+  if (b.colStride !== 4 || c.colStride !== 4) throw new EngineError(`gemm: B and C must be unit-stride along columns (colStride 4), got ${b.colStride} and ${c.colStride}`);
   const n8 = n - (n % 8);
-  if (n8 > 0) parallelColumns(kernels, memory, args, n8, tiles);
+  if (n8 > 0) parallelColumns(kernels, memory, args, n8);
   if (n8 < n) scalarColumns(memory, args, n8, n);
 }
 
@@ -72,14 +73,12 @@ function scalarColumns(memory: WebAssembly.Memory, args: GemmArgs, j0: number, j
   const { a, b, c, m, k } = args;
   for (let i = 0; i < m; i++) {
     for (let j = j0; j < j1; j++) {
-      const ci = (c.ptr + i * c.rowStride + 4 * j) >> 2;
+      const ci = (c.ptr + i * c.rowStride + 4 * j) >>> 2; // >>> : heap addresses may pass 2³¹
       let s = args.accumulate === true ? heap[ci] : 0;
       let pa = a.ptr + i * a.rowStride;
       let pb = b.ptr + 4 * j;
-      for (let p = 0; p < k; p++, pa += a.colStride, pb += b.rowStride) s = Math.fround(s + Math.fround(heap[pa >> 2] * heap[pb >> 2]));
+      for (let p = 0; p < k; p++, pa += a.colStride, pb += b.rowStride) s = Math.fround(s + Math.fround(heap[pa >>> 2] * heap[pb >>> 2]));
       heap[ci] = s;
     }
   }
 }
-
-export type { GemmKernels };

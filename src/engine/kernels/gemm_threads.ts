@@ -16,9 +16,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../../errors.js';
-import type { GemmKernels } from './gemm_simd.js';
-import { gemmModule } from './gemm_simd.js';
-import { K_BLOCK, type GemmArgs } from './gemm.js';
+import { gemmModule, type GemmKernels } from './gemm_simd.js';
+import { K_BLOCK, tiles, type GemmArgs } from './gemm.js';
 
 /** Multiply-adds below which a product runs on the calling thread alone. */
 const MIN_SHARED_WORK = 1 << 18;
@@ -135,8 +134,6 @@ function pool(memory: WebAssembly.Memory, size: number): Pool | undefined {
   return p;
 }
 
-type Tiles = (k: GemmKernels, args: GemmArgs, j0: number, j1: number) => void;
-
 /** How a product is cut into chunks the threads take in turn: column blocks, or row blocks when columns are few. */
 export function chunking(m: number, n8: number, threads: number): { byRows: boolean; size: number; chunks: number } {
   if (n8 / 8 >= 4 * threads) {
@@ -152,7 +149,7 @@ export function chunking(m: number, n8: number, threads: number): { byRows: bool
  * the product is cut into chunks, and each thread claims the next chunk until none is left, so a
  * worker that starts late (or is descheduled) simply does fewer chunks, or none.
  */
-export function parallelColumns(kernels: GemmKernels, memory: WebAssembly.Memory, args: GemmArgs, n8: number, tiles: Tiles): void {
+export function parallelColumns(kernels: GemmKernels, memory: WebAssembly.Memory, args: GemmArgs, n8: number): void {
   const work = args.m * args.k * n8;
   const p = threads > 1 && work >= MIN_SHARED_WORK ? pool(memory, threads - 1) : undefined;
   if (p === undefined) {
