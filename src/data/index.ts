@@ -50,3 +50,4 @@ export {
   type Batch,
   type BatchOptions,
 } from './dataset.js';
+export { isBatchSource, isBatchStream, type BatchSource, type BatchStream, type StreamBatch, type StreamRequest } from './stream.js';
