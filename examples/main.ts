@@ -39,7 +39,7 @@ import {
 import { checkInitialLoss, lrRangeTest, overfitSmallSample } from '../src/train/recipe/index.js';
 import { lrFindReport, trainingReport } from '../src/report/html.js';
 import { chooseBackend } from '../src/cli/run-file.js';
-import { saveLayersModel } from '../src/cli/model-files.js';
+import { saveLayersModel } from '../src/io/model-files.js';
 import { fashionCnn } from './fashion-mnist-cnn.js';
 
 const env = (name: string, fallback: number, valid: { min: number; integer: boolean } = { min: 1, integer: true }): number => {

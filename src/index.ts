@@ -12,4 +12,4 @@ export * from './data/index.js';
 export * from './train/index.js';
 export { linePlot, pathPlot, type Series } from './report/svg.js';
 export { trainingReport, lrFindReport, movingAverage } from './report/html.js';
-export { saveLayersModel, fileLoader, saveParams, loadParams } from './cli/model-files.js';
+export { saveLayersModel, fileLoader, saveParams, loadParams } from './io/index.js';

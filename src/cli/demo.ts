@@ -6,23 +6,14 @@
  *
  * Run: npm start   (or: trainkit demo [--out DIR] [--steps N])
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  useBackend,
-  backendInfo,
-  sgd,
-  adagrad,
-  rmsprop,
-  adam,
-  lion,
-  cosineDecay,
-  lbfgs,
-  step,
-  type GradientTransformation,
-  type ParamTree,
-} from '../index.js';
+import { useBackend, backendInfo } from '../engine/index.js';
+import { sgd, adagrad, rmsprop, adam, lion, lbfgs, step, type GradientTransformation } from '../optim/index.js';
+import { cosineDecay } from '../schedules/index.js';
+import type { ParamTree } from '../tree/index.js';
 import { linePlot, pathPlot, type Series } from '../report/svg.js';
 
 interface Problem {
@@ -190,11 +181,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<Record<string,
       );
     }
     const series: Series[] = results.map((r) => ({ name: r.name, points: r.path }));
-    writeFileSync(
+    await writeFileAtomic(
       join(out, `${problem.name}-paths.svg`),
       pathPlot(series, { title: problem.title, f: problem.f, xRange: problem.xRange, yRange: problem.yRange, optimum: problem.optimum }),
     );
-    writeFileSync(
+    await writeFileAtomic(
       join(out, `${problem.name}-loss.svg`),
       linePlot(
         results.map((r) => ({ name: r.name, points: r.losses.map((l, i): [number, number] => [i, Math.max(l, 1e-16)]) })),

@@ -1,5 +1,6 @@
 /** `trainkit lr-find FILE.ts`: the learning-rate range test on the run's model and training data. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { join, resolve } from 'node:path';
 import { lrRangeTest, type LrRangeTestResult } from '../train/recipe/lr-range-test.js';
 import { lrFindReport } from '../report/html.js';
@@ -30,8 +31,8 @@ export async function lrFindCommand(o: LrFindCommandOptions): Promise<LrRangeTes
       ...(o.maxLr === undefined ? {} : { maxLr: o.maxLr }),
     });
     const meta = { file: resolve(o.file), seed: o.seed, backend: ctx.backend, batchSize: spec.batchSize ?? 32, steps: r.points.length };
-    writeFileSync(join(out, 'lr-find.json'), JSON.stringify({ command: 'lr-find', ...meta, ...r }, null, 1));
-    writeFileSync(join(out, 'lr-find.html'), lrFindReport({ title: `trainkit lr-find — ${name}`, points: r.points, suggested: r.suggested, minimumLr: r.minimumLr, verdict: r.verdict, meta }));
+    await writeFileAtomic(join(out, 'lr-find.json'), JSON.stringify({ command: 'lr-find', ...meta, ...r }, null, 1));
+    await writeFileAtomic(join(out, 'lr-find.html'), lrFindReport({ title: `trainkit lr-find — ${name}`, points: r.points, suggested: r.suggested, minimumLr: r.minimumLr, verdict: r.verdict, meta }));
     if (o.json) o.log(JSON.stringify({ event: 'lr-find', suggested: r.suggested, minimumLr: r.minimumLr, steepestLr: r.steepestLr, bestLoss: r.bestLoss, diverged: r.diverged, steps: r.points.length }));
     else o.log(`${r.verdict}\nplot: ${join(out, 'lr-find.html')}`);
     return { ...r, out };

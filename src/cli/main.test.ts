@@ -12,7 +12,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { fashionMnist } from '../data/index.js';
 import { evaluate } from '../train/evaluate.js';
 import { main } from './main.js';
-import { fileLoader, loadParams } from './model-files.js';
+import { fileLoader, loadParams } from '../io/model-files.js';
 import { blobs } from '../train/toy-fixtures.test.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -14,11 +14,12 @@
  * (src/train/recipe/run.ts). `tune`, `worker` and `dashboard` arrive with the search issue; until
  * then they exit with status 2 and say so.
  */
-import { realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { TrainkitError } from '../errors.js';
+import { TrainkitError, isTrainkitError } from '../errors.js';
 import { useBestBackend, backendInfo } from '../engine/index.js';
 import { parseSchedule, sampleSchedule } from '../schedules/index.js';
 import { linePlot } from '../report/svg.js';
@@ -96,7 +97,7 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
       if (t % every === 0 || t === steps - 1) log(`${t}\t${+v.toPrecision(6)}`);
     });
     if (values.svg) {
-      writeFileSync(
+      await writeFileAtomic(
         values.svg,
         linePlot([{ name: positionals[0], points: values_.map((v, t): [number, number] => [t, v]) }], {
           title: positionals[0],
@@ -184,7 +185,7 @@ if (isEntryPoint()) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      if (err instanceof TrainkitError || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
+      if (isTrainkitError(err) || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
         console.error(`trainkit: ${(err as Error).message}`);
         process.exit(2);
       }

@@ -3,7 +3,8 @@
  * 1 the loss at initialisation, 2 overfitting a few minibatches, 3 the learning-rate range test —
  * each with its verdict.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { join, resolve } from 'node:path';
 import { valueAt } from '../schedules/schedule.js';
 import { checkInitialLoss, type InitialLossReport } from '../train/recipe/initial-loss.js';
@@ -50,8 +51,8 @@ export async function recipeCommand(o: RecipeCommandOptions): Promise<RecipeSumm
     const lrFind = await lrRangeTest(spec.model, spec.data.train, { optimizer: spec.optimizer, batchSize, loss, seed: o.seed });
     say(3, 'learning-rate range test', undefined, lrFind.verdict, { suggested: lrFind.suggested });
     const page = join(out, 'lr-find.html');
-    writeFileSync(page, lrFindReport({ title: `trainkit recipe — ${name}: lr range test`, points: lrFind.points, suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, verdict: lrFind.verdict, meta: { seed: o.seed, backend: ctx.backend, batchSize } }));
-    writeFileSync(join(out, 'recipe.json'), JSON.stringify({ command: 'recipe', file: resolve(o.file), seed: o.seed, backend: ctx.backend, initialLoss, overfit, lrFind }, null, 1));
+    await writeFileAtomic(page, lrFindReport({ title: `trainkit recipe — ${name}: lr range test`, points: lrFind.points, suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, verdict: lrFind.verdict, meta: { seed: o.seed, backend: ctx.backend, batchSize } }));
+    await writeFileAtomic(join(out, 'recipe.json'), JSON.stringify({ command: 'recipe', file: resolve(o.file), seed: o.seed, backend: ctx.backend, initialLoss, overfit, lrFind }, null, 1));
     if (!o.json) o.log(`lr plot: ${page}`);
     return { initialLoss, overfit, lrFind, out };
   } finally {

@@ -3,7 +3,8 @@
  * saves the model (and its EMA) in LayersModel format (a functional model: its parameter tree, see
  * saveParams), and writes run.json and report.html.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendInfo } from '../engine/index.js';
@@ -14,7 +15,7 @@ import { fit } from '../train/fit.js';
 import { adaptModel, isFunctionalModel } from '../train/model.js';
 import { trainingReport } from '../report/html.js';
 import { disposeModel, loadRunFile, type RunFileOptions } from './run-file.js';
-import { saveLayersModel, saveParams } from './model-files.js';
+import { saveLayersModel, saveParams } from '../io/model-files.js';
 
 export interface TrainCommandOptions extends RunFileOptions {
   /** Output folder. Default out/train/<run name>. */
@@ -98,8 +99,8 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
       models: saved,
       wallSeconds,
     };
-    writeFileSync(join(out, 'run.json'), JSON.stringify(run, null, 1));
-    writeFileSync(
+    await writeFileAtomic(join(out, 'run.json'), JSON.stringify(run, null, 1));
+    await writeFileAtomic(
       join(out, 'report.html'),
       trainingReport({
         title: `trainkit train — ${name}`,

@@ -6,15 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { checkNumber, InvalidArgumentError, TrainkitError } from '../errors.js';
+import { commitFile } from '../io/atomic.js';
 
 /** A downloaded file whose SHA-256 differs from the expected one. The file has been deleted. */
 export class ChecksumError extends TrainkitError {
   override name = 'ChecksumError';
+  override readonly code = 'TRAINKIT_CHECKSUM';
   constructor(
     readonly url: string,
     readonly expected: string,
@@ -84,7 +86,7 @@ export async function downloadVerified(url: string, options: DownloadOptions): P
     }
     const actual = hash.digest('hex');
     if (actual !== o.sha256) throw new ChecksumError(url, o.sha256, actual);
-    await rename(temp, o.dest);
+    await commitFile(temp, o.dest);
   } finally {
     await rm(temp, { force: true });
   }

@@ -1,5 +1,5 @@
 /** AdaGrad: per-parameter steps shrinking with the sum of past squared gradients. */
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import { checkNumber } from '../errors.js';
 import { chain, type GradientTransformation } from './transform.js';
 import { hyperparameter, passOn, RANGES } from './hyperparameter.js';

@@ -1,6 +1,6 @@
 /** Adam, with optional coupled L2 weight decay (torch.optim.Adam's `weight_decay`). */
 import { InvalidArgumentError } from '../errors.js';
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import { chain, type GradientTransformation } from './transform.js';
 import { adamHyperparameters, isConstant, passOn } from './hyperparameter.js';
 import { scaleByLearningRate } from './scale.js';

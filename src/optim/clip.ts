@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { treeLeaves } from '../tree/tree.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import { EMPTY_STATE, type EmptyState, type GradientTransformation } from './transform.js';
 import { hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaf } from './leafwise.js';

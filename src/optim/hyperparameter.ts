@@ -4,7 +4,20 @@
  * every step it is read, so a schedule that wanders out of range fails at the step where it does.
  */
 import { checkNumber, InvalidArgumentError } from '../errors.js';
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+
+/**
+ * A schedule is a plain function of the optimizer step (step 0 = the first update); the schedules
+ * of `schedules/` are such functions. PyTorch convention: with `scheduler.step()` called after each
+ * `optimizer.step()`, the value used by update t (torch's `last_epoch == t`) is `schedule(t)`.
+ */
+export type Schedule = (step: number) => number;
+/** Every numeric hyperparameter of a trainkit optimizer: a number or a schedule. */
+export type ScalarOrSchedule = number | Schedule;
+
+/** The value of a number-or-schedule at `step`. */
+export function valueAt(v: ScalarOrSchedule, step: number): number {
+  return typeof v === 'function' ? v(step) : v;
+}
 
 /** The allowed range of a hyperparameter, as `checkNumber` takes it. */
 export type HyperparameterRange = Parameters<typeof checkNumber>[2];
@@ -51,8 +64,6 @@ export const RANGES = {
   eps: { min: 0, minExclusive: true },
   nonNegative: { min: 0 },
 } as const satisfies Record<string, HyperparameterRange>;
-
-export type { ScalarOrSchedule };
 
 /**
  * Hands a checked hyperparameter on to a building-block transform: the number itself, or a schedule

@@ -1,5 +1,5 @@
 /** LAMB: AdamW with a layer-wise trust ratio, for very large batches. */
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import { chain, type GradientTransformation } from './transform.js';
 import { adamHyperparameters, isConstant, passOn } from './hyperparameter.js';
 import type { Mask } from './masked.js';

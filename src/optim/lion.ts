@@ -1,5 +1,5 @@
 /** Lion: sign of an interpolated momentum, with decoupled weight decay. */
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import { chain, type GradientTransformation } from './transform.js';
 import { hyperparameter, isConstant, passOn, RANGES } from './hyperparameter.js';
 import type { Mask } from './masked.js';

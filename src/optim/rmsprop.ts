@@ -1,6 +1,6 @@
 /** RMSProp: AdaGrad with a leaky (exponentially decaying) sum of squares. */
 import { InvalidArgumentError } from '../errors.js';
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import { chain, type GradientTransformation } from './transform.js';
 import { hyperparameter, isConstant, passOn, RANGES } from './hyperparameter.js';
 import { scaleByLearningRate } from './scale.js';

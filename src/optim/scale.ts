@@ -1,6 +1,6 @@
 /** Scaling transforms: by a constant or scheduled factor, and by minus the learning rate. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import type { GradientTransformation } from './transform.js';
 import { hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaf, withScalars } from './leafwise.js';

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamTree } from '../tree/tree.js';
 import { treeZerosLike } from '../tree/ops.js';
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import type { GradientTransformation } from './transform.js';
 import { hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaves, withScalars } from './leafwise.js';

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamTree } from '../tree/tree.js';
 import { treeFullLike, treeZerosLike } from '../tree/ops.js';
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import { checkNumber } from '../errors.js';
 import type { GradientTransformation } from './transform.js';
 import { hyperparameter, RANGES } from './hyperparameter.js';

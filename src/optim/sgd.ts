@@ -1,6 +1,6 @@
 /** Stochastic gradient descent, with optional momentum (heavy ball or Nesterov) and L2 weight decay. */
 import { InvalidArgumentError } from '../errors.js';
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import { chain, type GradientTransformation } from './transform.js';
 import { hyperparameter, isConstant, passOn, RANGES } from './hyperparameter.js';
 import { scaleByLearningRate } from './scale.js';

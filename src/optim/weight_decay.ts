@@ -1,7 +1,7 @@
 /** Weight decay: add wd·θ to the updates. */
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors.js';
-import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { ScalarOrSchedule } from './hyperparameter.js';
 import type { GradientTransformation } from './transform.js';
 import { hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaf, withScalars } from './leafwise.js';

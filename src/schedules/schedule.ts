@@ -1,19 +1,12 @@
 /**
- * A schedule is a plain function of the optimizer step (step 0 = the first update). Every numeric
- * hyperparameter of a trainkit optimizer accepts a number or a schedule.
- *
- * PyTorch convention: with `scheduler.step()` called after each `optimizer.step()`, the learning rate
- * used by update t (counting from 0, i.e. torch's `last_epoch == t`) is trainkit's `schedule(t)`.
+ * What every schedule shares: the step check. The `Schedule` and `ScalarOrSchedule` types live
+ * with the optimizers that consume them (optim/hyperparameter.ts), a layer below; they are
+ * re-exported here for schedule authors.
  */
 import { InvalidArgumentError } from '../errors.js';
+import type { Schedule, ScalarOrSchedule } from '../optim/hyperparameter.js';
 
-export type Schedule = (step: number) => number;
-export type ScalarOrSchedule = number | Schedule;
-
-/** The value of a number-or-schedule at `step`. */
-export function valueAt(v: ScalarOrSchedule, step: number): number {
-  return typeof v === 'function' ? v(step) : v;
-}
+export { valueAt, type Schedule, type ScalarOrSchedule } from '../optim/hyperparameter.js';
 
 /** Checks that a hyperparameter is a finite number (in range) or a function; schedules are checked when called. */
 export function checkScalarOrSchedule(

@@ -1,39 +1,58 @@
 /**
- * Saving and loading a tf.LayersModel as files in TensorFlow.js's LayersModel format — the
- * `model.json` (topology + weightsManifest) and one `weights.bin` that tfjs-node's `file://`
- * handler writes — without tfjs-node: the output loads with stock `tf.loadLayersModel`, from a
- * `file://` path under tfjs-node or from any HTTP server.
+ * Model files: a tf.LayersModel in TensorFlow.js's LayersModel format (`model.json`: topology +
+ * weights manifest, and one weights file), written without tfjs-node, so the output loads with stock
+ * `tf.loadLayersModel` (a `file://` path under tfjs-node, or any HTTP server); and a functional
+ * model's parameter tree (`params.json` + a weights file, same manifest encoding).
+ *
+ * Crash safety: the weights file is named by its content (`weights-<16 hex of SHA-256>.bin`) and
+ * written first; the JSON that names it is written last, atomically (`writeFileAtomic`), and is the
+ * commit point. A crash at any moment leaves the JSON and the weights it names consistent, old or new;
+ * weights files no JSON names any more are removed after the commit.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.js';
 import { isTensor, treeLeavesWithPaths, type ParamTree } from '../tree/tree.js';
+import { writeFileAtomic } from './atomic.js';
+
+const WEIGHTS_FILE = /^weights-[0-9a-f]{16}\.bin$/;
 
 /**
- * Writes `model` to `dir/model.json` and `dir/weights.bin` (the directory is created; files are
- * written to temporary names and renamed). Returns the path of model.json.
+ * Writes `weights` under a content-derived name, then `dir/jsonName` (built by `json` from that
+ * name) atomically, then removes the directory's other content-named weights files.
+ */
+async function writeModelDir(dir: string, jsonName: string, weights: Uint8Array, json: (weightsFile: string) => unknown): Promise<string> {
+  const weightsFile = `weights-${createHash('sha256').update(weights).digest('hex').slice(0, 16)}.bin`;
+  await writeFileAtomic(join(dir, weightsFile), weights);
+  const jsonPath = await writeFileAtomic(join(dir, jsonName), JSON.stringify(json(weightsFile)));
+  for (const f of await readdir(dir)) if (WEIGHTS_FILE.test(f) && f !== weightsFile) await rm(join(dir, f), { force: true });
+  return jsonPath;
+}
+
+/**
+ * Writes `model` to `dir/model.json` and its weights file (the directory is created; see the module
+ * comment for crash safety). Returns the path of model.json.
  *
  * @example
  * await saveLayersModel(model, 'out/model');   // later: tf.loadLayersModel('file://out/model/model.json') with tfjs-node
  */
 export async function saveLayersModel(model: LayersModel, dir: string): Promise<string> {
-  mkdirSync(dir, { recursive: true });
-  const jsonPath = join(dir, 'model.json');
+  let jsonPath = join(dir, 'model.json');
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      const modelJson: tf.io.ModelJSON = {
+      jsonPath = await writeModelDir(dir, 'model.json', new Uint8Array(weights), (weightsFile): tf.io.ModelJSON => ({
         modelTopology: artifacts.modelTopology as object,
         format: artifacts.format,
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: [weightsFile], weights: artifacts.weightSpecs ?? [] }],
         ...(artifacts.trainingConfig === undefined ? {} : { trainingConfig: artifacts.trainingConfig }),
-      };
-      atomicWrite(join(dir, 'weights.bin'), new Uint8Array(weights));
-      atomicWrite(jsonPath, JSON.stringify(modelJson));
+      }));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
@@ -63,12 +82,6 @@ export function fileLoader(jsonPath: string): tf.io.IOHandler {
   };
 }
 
-function atomicWrite(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-
 /** A ParamTree's shape in params.json: the same nesting, each tensor replaced by its weight name. */
 type Skeleton = { $weight: string } | Skeleton[] | { [key: string]: Skeleton };
 
@@ -81,7 +94,7 @@ interface ParamsJson {
 
 /**
  * Writes a functional model's parameter tree to `dir/params.json` (the tree's nesting, and a
- * weights manifest in TensorFlow.js's format) and `dir/weights.bin`; the weights are named by their
+ * weights manifest in TensorFlow.js's format) and its weights file (see the module comment); the weights are named by their
  * tree paths ("dense1.kernel", "layers[0].bias"). Returns the path of params.json.
  * `loadParams(dir)` reads it back.
  *
@@ -97,12 +110,13 @@ export async function saveParams(params: ParamTree, dir: string): Promise<string
     if (Array.isArray(node)) return node.map(skeleton);
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, skeleton(v as ParamTree)]));
   };
-  const json: ParamsJson = { format: 'trainkit-params', version: 1, tree: skeleton(params), weightsManifest: [{ paths: ['weights.bin'], weights: specs }] };
-  mkdirSync(dir, { recursive: true });
-  const jsonPath = join(dir, 'params.json');
-  atomicWrite(join(dir, 'weights.bin'), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
-  atomicWrite(jsonPath, JSON.stringify(json));
-  return jsonPath;
+  const tree = skeleton(params);
+  return writeModelDir(dir, 'params.json', new Uint8Array(tf.io.CompositeArrayBuffer.join(data)), (weightsFile): ParamsJson => ({
+    format: 'trainkit-params',
+    version: 1,
+    tree,
+    weightsManifest: [{ paths: [weightsFile], weights: specs }],
+  }));
 }
 
 /**

@@ -9,8 +9,9 @@ import '../engine/gradients.js';
 import { Rng } from '../engine/rng.js';
 import { adamw, chain, clipByGlobalNorm, sgd } from '../optim/index.js';
 import { disposeTree } from '../tree/ops.js';
-import { saveCheckpoint, loadCheckpoint, disposeCheckpoint, checkStateStructure } from './checkpoint.js';
-import { CheckpointError, NonFiniteError } from './errors.js';
+import { saveCheckpoint, loadCheckpoint, disposeCheckpoint } from './checkpoint.js';
+import { checkStateStructure } from '../train/checkpoint.js';
+import { CheckpointError, NonFiniteError } from '../errors.js';
 
 await tf.setBackend('cpu');
 
