@@ -8,8 +8,7 @@
  * images takes minutes, so use --limit for a quick run.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { adamw, fashionMnist, trainValidationSplit, warmupCosine } from '../src/index.js';
-import { defineRun } from '../src/train/recipe/index.js';
+import { adamw, defineRun, fashionMnist, trainValidationSplit, warmupCosine } from 'trainkit';
 
 /**
  * The CNN, with seeded initialisers. The initialisers' seeds start at seed + 1: tfjs-layers treats a

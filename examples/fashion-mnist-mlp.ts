@@ -8,8 +8,7 @@
  * `--limit N` uses the first N training and N test images (for quick tries and tests).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { adamw, fashionMnist, trainValidationSplit, warmupCosine } from '../src/index.js';
-import { defineRun } from '../src/train/recipe/index.js';
+import { adamw, defineRun, fashionMnist, trainValidationSplit, warmupCosine } from 'trainkit';
 
 export default defineRun(async ({ seed, epochs = 5, limit }) => {
   const all = await fashionMnist({ split: 'train', layout: 'flat', ...(limit === undefined ? {} : { limit }) });

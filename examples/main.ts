@@ -35,11 +35,16 @@ import {
   trainValidationSplit,
   warmupCosine,
   type Schedule,
-} from '../src/index.js';
-import { checkInitialLoss, lrRangeTest, overfitSmallSample } from '../src/train/recipe/index.js';
-import { lrFindReport, trainingReport } from '../src/report/html.js';
-import { chooseBackend } from '../src/cli/run-file.js';
-import { saveLayersModel } from '../src/io/model-files.js';
+  type BackendName,
+  checkInitialLoss,
+  lrRangeTest,
+  overfitSmallSample,
+  lrFindReport,
+  trainingReport,
+  saveLayersModel,
+  useBackend,
+  useBestBackend,
+} from 'trainkit';
 import { fashionCnn } from './fashion-mnist-cnn.js';
 
 const env = (name: string, fallback: number, valid: { min: number; integer: boolean } = { min: 1, integer: true }): number => {
@@ -63,7 +68,8 @@ async function mainJob(): Promise<void> {
   const trainImages = env('TRAINKIT_MAIN_TRAIN', 10000);
   const epochs = env('TRAINKIT_MAIN_EPOCHS', 4);
   const testImages = env('TRAINKIT_MAIN_TEST', 10000);
-  const backend = await chooseBackend(process.env.TRAINKIT_BACKEND || undefined);
+  const backendName = process.env.TRAINKIT_BACKEND;
+  const backend = backendName ? await useBackend(backendName as BackendName) : await useBestBackend();
   const info = backendInfo();
   console.log(`trainkit main job · backend ${backend} (${info.threads} thread${info.threads === 1 ? '' : 's'}) · ${trainImages} training images, ${epochs} epochs, ${testImages} test images`);
 
