@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, one after the other (each in its own process: backend state is
- * global), then one summary table of the ratios against the issue's targets. Benchmarks are not
+ * global), then one summary table of the ratios against the project's targets. Benchmarks are not
  * tests: nothing here fails on a missed target; it reports.
  *
  *   npm run bench                    all of them

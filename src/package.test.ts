@@ -1,4 +1,4 @@
-// The public contract of DESIGN.md, checked on the built package (npm test builds dist/ first).
+// The public contract (the names examples and outside checks rely on), checked on the built package (npm test builds dist/ first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -50,5 +50,5 @@ export function buildModel(name: ModelName, seed: number): tfl.LayersModel {
   return name === 'mlp' ? buildMlp(seed) : buildCnn(seed);
 }
 
-/** Batch size of each model's throughput measurement (the issue's). */
+/** Batch size of each model's throughput measurement (the project's targets are stated at this batch size). */
 export const BATCH: Record<ModelName, number> = { mlp: 128, cnn: 64 };

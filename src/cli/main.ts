@@ -11,7 +11,7 @@
  *   trainkit recipe FILE.ts [...same]                initial loss, overfit a small sample, lr range test
  *
  * FILE's default export is `defineRun((ctx) => ({ model, data, optimizer, learningRate, ... }))`
- * (src/train/recipe/run.ts). `tune`, `worker` and `dashboard` arrive with the search issue; until
+ * (src/train/recipe/run.ts). `tune`, `worker` and `dashboard` (hyperparameter search) are not built yet; until
  * then they exit with status 2 and say so.
  */
 import { realpathSync } from 'node:fs';
@@ -47,7 +47,7 @@ commands:
                                         learning-rate range test: DIR/lr-find.html and lr-find.json
   recipe FILE.ts [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
                                         the practitioner's recipe, steps 1-3, with verdicts
-  tune | worker | dashboard             not built yet (search issue)
+  tune | worker | dashboard             not built yet (hyperparameter search)
 
 A run FILE (TypeScript or JavaScript) has a default export
   export default defineRun(async ({ seed, epochs, limit, backend }) => ({
@@ -144,7 +144,7 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
     return 0;
   }
   if (PLANNED.has(command)) {
-    log(`trainkit ${command}: not built yet — it arrives with the search issue.`);
+    log(`trainkit ${command}: not built yet (the hyperparameter search is planned).`);
     return 2;
   }
   log(`Unknown command: ${JSON.stringify(command)}\n\n${USAGE}`);
