@@ -13,7 +13,7 @@ import { fashionMnist } from '../data/index.js';
 import { evaluate } from '../train/evaluate.js';
 import { main } from './main.js';
 import { fileLoader, loadParams } from './model-files.js';
-import { blobs } from '../train/toy-fixtures.test.js';
+import { blobs } from '../train/toy-fixtures.fixture.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -143,7 +143,7 @@ function tinyRunFile(dir: string): string {
     `import * as tf from '@tensorflow/tfjs-core';
 import { sgd } from ${src('optim/index.js')};
 import { defineRun } from ${src('train/recipe/index.js')};
-import { blobs } from ${src('train/toy-fixtures.test.js')};
+import { blobs } from ${src('train/toy-fixtures.fixture.js')};
 export default defineRun(({ seed }) => ({
   model: {
     params: { w: tf.tidy(() => tf.mul(tf.randomNormal([8, 3], 0, 1, 'float32', seed), 0.01)), b: tf.zeros([3]) },

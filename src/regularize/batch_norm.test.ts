@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormLayers, recomputeBatchNormStatistics } from './index.js';
-import { values } from './layer-fixtures.test.js';
+import { values } from './layer-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { InvalidArgumentError } from '../errors.js';
 import { SeededDropout, dropout } from './index.js';
-import { roundTrip, values } from './layer-fixtures.test.js';
+import { roundTrip, values } from './layer-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

@@ -10,7 +10,7 @@ import { fit } from './fit.js';
 import { evaluate } from './evaluate.js';
 import type { Callback } from './callbacks.js';
 import { NonFiniteError } from './errors.js';
-import { blobs, functionalMlp, layersMlp } from './toy-fixtures.test.js';
+import { blobs, functionalMlp, layersMlp } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

@@ -13,7 +13,7 @@ import { checkpoints } from './checkpoints.js';
 import type { Callback } from './callbacks.js';
 import { NonFiniteError } from './errors.js';
 import { loadCheckpoint, disposeCheckpoint } from './checkpoint.js';
-import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.test.js';
+import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.fixture.js';
 import type { FunctionalModel } from './model.js';
 
 await tf.setBackend('cpu');

@@ -8,7 +8,7 @@ import { adam, sgd } from '../../optim/index.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { adaptModel, type FunctionalModel, type Model } from '../model.js';
 import { fit } from '../fit.js';
-import { blobs, functionalMlp, layersMlp, weightValues } from '../toy-fixtures.test.js';
+import { blobs, functionalMlp, layersMlp, weightValues } from '../toy-fixtures.fixture.js';
 import { checkInitialLoss, lrRangeTest, overfitSmallSample } from './index.js';
 
 await tf.setBackend('cpu');
