@@ -8,7 +8,7 @@ import wt from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendInfo, useBackend } from './backend.js';
 import { defaultWasmThreads, PINNED_WASM_VERSION, prepareWasmThreads } from './threads.js';
-import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, randomInputs } from './kernels/oracle.test.js';
+import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, randomInputs } from './kernels/oracle.fixture.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -100,7 +100,6 @@ test(
     const Xt = features(testSet.images, testSet.n);
     const predicted = Array.from(tf.tidy(() => tf.argMax(tf.add(tf.matMul(Xt, W, false, true), b), 1)).dataSync());
     const accuracy = predicted.reduce((n, c, i) => n + (c === testSet.labels[i] ? 1 : 0), 0) / testSet.n;
-    assert.ok(accuracy > 0.7, `test accuracy ${accuracy} (chance 0.1)`);
     assert.ok(Math.abs(accuracy - FIXTURE.optimum.testAccuracy) <= 0.01, `test accuracy ${accuracy}, torch ${FIXTURE.optimum.testAccuracy}`);
     tf.dispose([X, Y, Xt, W, b, start.W, start.b]);
   },

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormLayers, recomputeBatchNormStatistics } from './index.js';
-import { values } from './layer-fixtures.test.js';
+import { values } from './layer-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 
@@ -22,7 +22,7 @@ const X = tf.tensor2d([[0.5, 0], [1.5, 5], [3.5, 20], [2.5, 15]]);
 const mean = [2, 10];
 const biasedVar = [1.25, 62.5];
 
-test('without training, BatchNormalization uses the moving statistics and never updates them (predict, evaluate, apply)', () => {
+test('tfjs-layers behaviour (pinned): without training, BatchNormalization uses the moving statistics and never updates them (predict, evaluate, apply)', () => {
   const model = tfl.sequential({ layers: [tfl.layers.batchNormalization({ inputShape: [2] })] });
   model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
   const out = values(model.predict(X) as tf.Tensor);
@@ -33,7 +33,7 @@ test('without training, BatchNormalization uses the moving statistics and never 
   assert.deepEqual(moving(model.layers[0]), [[0, 0], [1, 1]]);
 });
 
-test('with training: true — also in model.apply outside fit and inside tf.grad — it normalises with the batch mean and biased variance and updates the moving statistics in the same call', () => {
+test('tfjs-layers behaviour (pinned): with training: true — also in model.apply outside fit and inside tf.grad — it normalises with the batch mean and biased variance and updates the moving statistics in the same call', () => {
   const model = tfl.sequential({ layers: [tfl.layers.batchNormalization({ inputShape: [2] })] });
   const layer = model.layers[0];
   assert.equal(layer.getConfig().momentum, 0.99);
@@ -58,7 +58,7 @@ test('with training: true — also in model.apply outside fit and inside tf.grad
   allClose(moving(layer)[1], v);
 });
 
-test('model.fit updates the moving statistics once per batch', async () => {
+test('tfjs-layers behaviour (pinned): model.fit updates the moving statistics once per batch', async () => {
   const model = tfl.sequential({ layers: [tfl.layers.batchNormalization({ inputShape: [2], momentum: 0.5 })] });
   model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
   await model.fit(X, X, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 });
@@ -69,7 +69,7 @@ test('model.fit updates the moving statistics once per batch', async () => {
   allClose(moving(model.layers[0])[1], v);
 });
 
-test('tfjs-layers 4.22 BatchNormalization with center: false or scale: false cannot run in training mode', () => {
+test('tfjs-layers behaviour (pinned, 4.22): BatchNormalization with center: false or scale: false cannot run in training mode', () => {
   for (const args of [{ center: false }, { scale: false }]) {
     const layer = tfl.layers.batchNormalization({ ...args, inputShape: [2] });
     layer.apply(X); // inference works

@@ -6,11 +6,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { InvalidArgumentError } from '../errors.js';
 import { SeededDropout, dropout } from './index.js';
-import { roundTrip, values } from './layer-fixtures.test.js';
+import { roundTrip, values } from './layer-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 
-test('tfjs-layers Dropout scales kept activations by 1/(1 − rate) when training and is the identity otherwise', () => {
+test('tfjs-layers behaviour (pinned): Dropout scales kept activations by 1/(1 − rate) when training and is the identity otherwise', () => {
   const model = tfl.sequential({ layers: [tfl.layers.dropout({ rate: 0.25, inputShape: [100] })] });
   const x = tf.ones([100, 100]);
   const train = model.apply(x, { training: true }) as tf.Tensor;
@@ -25,7 +25,7 @@ test('tfjs-layers Dropout scales kept activations by 1/(1 − rate) when trainin
   model.dispose();
 });
 
-test('a seeded tfjs-layers Dropout draws the same mask at every call (why SeededDropout exists)', () => {
+test('tfjs-layers behaviour (pinned): a seeded Dropout draws the same mask at every call (why SeededDropout exists)', () => {
   const layer = tfl.layers.dropout({ rate: 0.5, seed: 1 });
   const x = tf.ones([1000]);
   const a = values(layer.apply(x, { training: true }) as tf.Tensor);
@@ -33,13 +33,15 @@ test('a seeded tfjs-layers Dropout draws the same mask at every call (why Seeded
   assert.deepEqual(a, b);
 });
 
-test('dropout zeroes about rate of the entries, scales the rest by 1/(1 − rate), and repeats for the same seed', () => {
+test('dropout keeps exactly the entries the seeded draws keep, scales them by 1/(1 − rate), and repeats for the same seed', () => {
   const x = tf.fill([40, 250], 3);
   const y = dropout(x, 0.4, new Rng(7));
   const v = values(y);
-  assert.ok(v.every((a) => a === 0 || Math.abs(a - 3 / 0.6) < 1e-5));
-  const zeros = v.filter((a) => a === 0).length / v.length;
-  assert.ok(Math.abs(zeros - 0.4) < 0.025, `dropped fraction ${zeros}`);
+  // The mask rule, written out here: one 32-bit draw per entry, in order, kept when below (1 − rate)·2^32.
+  const rng = new Rng(7);
+  const kept = Array.from({ length: 10000 }, () => rng.nextUint32() < 0.6 * 2 ** 32);
+  assert.deepEqual(v, kept.map((k) => (k ? Math.fround(3 * Math.fround(1 / 0.6)) : 0)));
+  assert.equal(kept.filter((k) => !k).length, 3938); // Rng(7) drops 3938 of 10000 (rate 0.4: 4000, σ = 49)
   assert.deepEqual(values(dropout(x, 0.4, new Rng(7))), v);
   assert.notDeepEqual(values(dropout(x, 0.4, new Rng(8))), v);
   assert.deepEqual(values(dropout(x, 0, new Rng(7))), values(x));

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { FractionalMaxPooling2D, fractionalMaxPool, maxPoolRegions, pooledLength, poolingSequence } from './index.js';
-import { roundTrip, values, assertLayerLeaksNothing } from './layer-fixtures.test.js';
+import { roundTrip, values, assertLayerLeaksNothing } from './layer-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

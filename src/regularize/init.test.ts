@@ -37,14 +37,14 @@ test('fans: dense [in, out] and conv [kh, kw, in, out] as PyTorch and tfjs-layer
   assert.throws(() => fans([3, 0]), /Invalid shape: \[3,0\]/);
 });
 
-test("tfjs-layers' glorotUniform and heUniform have Var = 2/(fanIn + fanOut) and 2/fanIn", () => {
+test("tfjs-layers behaviour (pinned): glorotUniform and heUniform have Var = 2/(fanIn + fanOut) and 2/fanIn", () => {
   near(variance(tfl.initializers.glorotUniform({ seed: 1 }).apply(dense)).variance, 2 / 1000, 0.03, 'glorotUniform dense');
   near(variance(tfl.initializers.heUniform({ seed: 1 }).apply(dense)).variance, 2 / 400, 0.03, 'heUniform dense');
   near(variance(tfl.initializers.glorotUniform({ seed: 2 }).apply(conv)).variance, 2 / 1080, 0.03, 'glorotUniform conv');
   near(variance(tfl.initializers.heUniform({ seed: 2 }).apply(conv)).variance, 2 / 360, 0.03, 'heUniform conv');
 });
 
-test("tfjs-layers' glorotNormal and heNormal are truncated at 2σ uncorrected: only ≈ 0.774 of the intended variance", () => {
+test("tfjs-layers behaviour (pinned): glorotNormal and heNormal are truncated at 2σ uncorrected: only ≈ 0.774 of the intended variance", () => {
   const g = variance(tfl.initializers.glorotNormal({ seed: 3 }).apply(dense));
   near(g.variance, TRUNCATED * (2 / 1000), 0.03, 'glorotNormal');
   assert.ok(g.maxAbs <= 2 * Math.sqrt(2 / 1000) + 1e-6, 'no sample beyond 2σ');

@@ -11,7 +11,7 @@ await tf.setBackend('cpu');
 const close = (a: ArrayLike<number>, b: number[]) =>
   assert.ok(Array.from(a).every((v, i) => Math.abs(v - b[i]) < 1e-6), `${Array.from(a)} vs ${b}`);
 
-test("tfjs-layers' leakyReLU layer defaults to alpha = 0.3 (Keras), not PyTorch's 0.01", () => {
+test("tfjs-layers behaviour (pinned): the leakyReLU layer defaults to alpha = 0.3 (Keras), not PyTorch's 0.01", () => {
   const x = tf.tensor([-2, -0.5, 0, 3]);
   close((tfl.layers.leakyReLU().apply(x) as tf.Tensor).dataSync(), [-0.6, -0.15, 0, 3]);
   close((tfl.layers.leakyReLU({ alpha: 0.01 }).apply(x) as tf.Tensor).dataSync(), [-0.02, -0.005, 0, 3]);

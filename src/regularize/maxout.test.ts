@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.js';
 import { Maxout, maxout } from './index.js';
-import { roundTrip, assertLayerLeaksNothing } from './layer-fixtures.test.js';
+import { roundTrip, assertLayerLeaksNothing } from './layer-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

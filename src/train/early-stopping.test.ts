@@ -7,7 +7,7 @@ import { sgd } from '../optim/index.js';
 import { fit } from './fit.js';
 import { earlyStopping } from './early-stopping.js';
 import type { Callback } from './callbacks.js';
-import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.test.js';
+import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

@@ -7,7 +7,7 @@ import { sgd } from '../optim/index.js';
 import { fit } from './fit.js';
 import { evaluate } from './evaluate.js';
 import { ema } from './ema.js';
-import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.test.js';
+import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

@@ -10,7 +10,7 @@ import { fit } from './fit.js';
 import { evaluate } from './evaluate.js';
 import { ensembleClasses, ensemblePredict, evaluateEnsemble } from './ensemble.js';
 import type { FunctionalModel } from './model.js';
-import { blobs, functionalMlp, layersMlp } from './toy-fixtures.test.js';
+import { blobs, functionalMlp, layersMlp } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

@@ -6,7 +6,7 @@ import '../engine/gradients.js';
 import { chain, sgd, step } from '../optim/index.js';
 import { fit } from './fit.js';
 import { plateauController, plateauScale, reduceLROnPlateau, type PlateauState } from './plateau.js';
-import { blobs, functionalMlp } from './toy-fixtures.test.js';
+import { blobs, functionalMlp } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

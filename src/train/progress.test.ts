@@ -6,7 +6,7 @@ import '../engine/gradients.js';
 import { sgd } from '../optim/index.js';
 import { fit } from './fit.js';
 import { formatDuration } from './progress.js';
-import { blobs, functionalMlp } from './toy-fixtures.test.js';
+import { blobs, functionalMlp } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

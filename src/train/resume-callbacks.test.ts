@@ -20,7 +20,7 @@ import { plateauController, plateauScale, reduceLROnPlateau } from './plateau.js
 import { snapshotEnsemble } from './snapshot-ensemble.js';
 import { swa } from './swa.js';
 import { updateRatioMonitor } from './update-ratio-monitor.js';
-import { blobs, functionalMlp, weightValues } from './toy-fixtures.test.js';
+import { blobs, functionalMlp, weightValues } from './toy-fixtures.fixture.js';
 import type { FunctionalModel } from './model.js';
 
 await tf.setBackend('cpu');

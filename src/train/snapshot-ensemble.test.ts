@@ -14,7 +14,7 @@ import { evaluateEnsemble, ensemblePredict } from './ensemble.js';
 import { loadCheckpoint, disposeCheckpoint } from './checkpoint.js';
 import { adaptModel } from './model.js';
 import { sgdrCycleEnds, snapshotEnsemble } from './snapshot-ensemble.js';
-import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.test.js';
+import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

@@ -11,7 +11,7 @@ import { fit } from './fit.js';
 import { evaluate } from './evaluate.js';
 import { layerRngStates } from './layer-rng.js';
 import { swa } from './swa.js';
-import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.test.js';
+import { blobs, functionalMlp, layersMlp, weightValues } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

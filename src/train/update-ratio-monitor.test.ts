@@ -8,7 +8,7 @@ import { sgd } from '../optim/index.js';
 import type { StepLogs, TrainContext } from './callbacks.js';
 import { fit } from './fit.js';
 import { updateRatioMonitor, type UpdateRatioWarning } from './update-ratio-monitor.js';
-import { blobs, layersMlp } from './toy-fixtures.test.js';
+import { blobs, layersMlp } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');
 

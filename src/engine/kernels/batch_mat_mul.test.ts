@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers gradients
-import { assertMatchesCpu, randomInputs, runOn, maxAbsDiff, TOLERANCE } from './oracle.test.js';
+import { assertMatchesCpu, randomInputs, runOn, maxAbsDiff, TOLERANCE } from './oracle.fixture.js';
 import { broadcastBatchIndex, matMulShapes, simdPlan, preferSwapped } from './batch_mat_mul.js';
 
 const cases: { label: string; a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, randomInputs, type ConvGeometry } from './oracle.test.js';
+import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, randomInputs, type ConvGeometry } from './oracle.fixture.js';
 
 function filterGrad(g: ConvGeometry) {
   return ({ x, dy }: Record<string, tf.Tensor>) =>

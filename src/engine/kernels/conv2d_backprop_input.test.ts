@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, randomInputs } from './oracle.test.js';
+import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, randomInputs } from './oracle.fixture.js';
 
 for (const g of CONV_GEOMETRIES) {
   test(`Conv2DBackpropInput on wasm matches cpu: ${g.label}`, async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from '../../errors.js';
-import { assertMatchesCpu, convOutShape, DEPTHWISE_GEOMETRIES, randomInputs, runOn } from './oracle.test.js';
+import { assertMatchesCpu, convOutShape, DEPTHWISE_GEOMETRIES, randomInputs, runOn } from './oracle.fixture.js';
 
 for (const g of DEPTHWISE_GEOMETRIES) {
   test(`DepthwiseConv2dNativeBackpropFilter on wasm matches cpu: ${g.label}`, async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertMatchesCpu, convOutShape, DEPTHWISE_GEOMETRIES, randomInputs } from './oracle.test.js';
+import { assertMatchesCpu, convOutShape, DEPTHWISE_GEOMETRIES, randomInputs } from './oracle.fixture.js';
 
 for (const g of DEPTHWISE_GEOMETRIES) {
   test(`DepthwiseConv2dNativeBackpropInput on wasm matches cpu: ${g.label}`, async () => {

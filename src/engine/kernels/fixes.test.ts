@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers gradients
 import { useBackend } from '../backend.js';
 import { installWasmFixes, installedWasmFixes, removeWasmFixes, WASM_FIXES } from './fixes.js';
-import { assertMatchesCpu, randomInputs, type Input } from './oracle.test.js';
+import { assertMatchesCpu, randomInputs, type Input } from './oracle.fixture.js';
 
 /** One-hot rows as an oracle input (made on each backend by the oracle, not moved between them). */
 function oneHot(classes: number[], depth: number): Input {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers gradients
-import { assertMatchesCpu, randomInputs } from './oracle.test.js';
+import { assertMatchesCpu, randomInputs } from './oracle.fixture.js';
 
 const cases: { label: string; a: number[]; b: number[]; tA: boolean; tB: boolean; activation: 'linear' | 'relu' | 'elu' }[] = [
   { label: 'plain, relu (a dense layer)', a: [64, 78], b: [78, 33], tA: false, tB: false, activation: 'relu' },

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../backend.js';
 import { Rng } from '../rng.js';
 import { gemmAvailable, K_BLOCK } from './gemm.js';
-import { random, reference, run } from './gemm-fixtures.test.js';
+import { random, reference, run } from './gemm-fixtures.fixture.js';
 import { chunking, setGemmThreads } from './gemm_threads.js';
 
 const SHAPES: [number, number, number][] = [

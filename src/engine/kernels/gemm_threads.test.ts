@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, backendInfo } from '../backend.js';
 import { Rng } from '../rng.js';
-import { random, reference, run } from './gemm-fixtures.test.js';
+import { random, reference, run } from './gemm-fixtures.fixture.js';
 import { gemmThreads, setGemmThreads, sharedProducts } from './gemm_threads.js';
 
 test('threaded products (workers on the shared wasm heap) give the same bits as single-threaded ones', async () => {

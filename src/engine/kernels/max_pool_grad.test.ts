@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers gradients
-import { assertMatchesCpu, randomInputs } from './oracle.test.js';
+import { assertMatchesCpu, randomInputs } from './oracle.fixture.js';
 
 const pools: { label: string; x: number[]; size: [number, number]; strides: [number, number]; pad: 'same' | 'valid' }[] = [
   { label: '2x2 stride 2 valid', x: [2, 8, 8, 3], size: [2, 2], strides: [2, 2], pad: 'valid' },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { maxAbsDiff, randomInputs, runOn } from './oracle.test.js';
+import { maxAbsDiff, randomInputs, runOn } from './oracle.fixture.js';
 
 test('maxAbsDiff reports the largest gap, and Infinity for a length or NaN mismatch', () => {
   assert.equal(maxAbsDiff([1, 2, 3], [1, 2.5, 2]), 1);

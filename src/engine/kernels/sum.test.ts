@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertMatchesCpu, randomInputs } from './oracle.test.js';
+import { assertMatchesCpu, randomInputs } from './oracle.fixture.js';
 import { leadingAxesCount } from './sum.js';
 
 const cases: { label: string; x: number[]; axes: number[]; keepDims?: boolean }[] = [

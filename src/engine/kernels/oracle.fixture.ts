@@ -1,8 +1,8 @@
 /**
  * The reference every wasm kernel fix is checked against: the same computation on tfjs's cpu
  * backend (plain JavaScript loops, float32 storage). Kernel tests import these helpers; this file
- * has no tests of its own (importing a test file would run them again), `oracle_self.test.ts`
- * checks the helpers. Named *.test.ts so it stays out of the published build.
+ * has no tests of its own, `oracle_self.test.ts` checks the helpers. Named *.fixture.ts: it stays
+ * out of the published build and the test runner does not load it as a test file.
  *
  * Tolerance: |wasm − cpu| ≤ 1e-4 · max(1, max |cpu|) elementwise. Both are float32 with different
  * summation orders (XNNPACK blocks its sums); for the sums of ≤ a few thousand O(1) products

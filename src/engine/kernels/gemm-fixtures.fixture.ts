@@ -1,5 +1,6 @@
 /**
- * Shared helpers of the GEMM tests (named *.test.ts so the build leaves it out; no tests here).
+ * Shared helpers of the GEMM tests (no tests here; *.fixture.ts: the build leaves it out of dist/
+ * and the test runner does not load it as a test file).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';

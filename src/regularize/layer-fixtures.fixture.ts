@@ -1,5 +1,5 @@
-// Shared helpers of the regularize/ layer tests (no tests of its own; named *.test.ts so the build
-// leaves it out of dist/).
+// Shared helpers of the regularize/ layer tests (no tests of its own; *.fixture.ts: the build
+// leaves it out of dist/ and the test runner does not load it as a test file).
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
