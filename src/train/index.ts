@@ -19,4 +19,4 @@ export * from './swa.js';
 export * from './update-ratio-monitor.js';
 export * from './recipe/index.js';
 export * from './trainer.js';
-export * from './batch-stream.js';
+export type { TrainData } from './batch-stream.js';

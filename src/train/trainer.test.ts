@@ -25,6 +25,7 @@ const options = (): FitOptions => ({
   logEvery: 2,
   verbose: 'silent',
 });
+const free = (...ms: FunctionalModel[]): void => ms.forEach((m) => tf.dispose(params(m).map(([, w]) => w)));
 const params = (m: FunctionalModel): Array<[string, tf.Tensor]> => Object.entries(m.params as Record<string, tf.Tensor>);
 
 test('a trainer fit for 2 epochs then 3 more gives the weights of one 5-epoch fit, bit for bit (functional model with dropout)', async () => {
@@ -95,6 +96,31 @@ test('a hand-written optimizer that reports no rate logs fit\'s learningRate, an
   const without = await fit(model, { train }, { ...options(), optimizer: handWritten, epochs: 1 });
   assert.deepEqual(without.steps.map((s) => s.lr), [undefined, undefined]);
   tf.dispose(params(model).map(([, w]) => w));
+});
+
+test('a trainer restored from a checkpoint of an interrupted fit continues it bit for bit', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { checkpoints } = await import('./checkpoints.js');
+  const dir = await mkdtemp(join(tmpdir(), 'trainkit-trainer-'));
+  try {
+    const whole = functionalMlp({ dropout: 0.3 });
+    await fit(whole, { train }, { ...options(), epochs: 4 });
+    const first = functionalMlp({ dropout: 0.3 });
+    const ckpt = checkpoints({ dir, every: 'epoch' });
+    await fit(first, { train }, { ...options(), epochs: 1, callbacks: [ckpt] });
+    const resumed = functionalMlp({ dropout: 0.3, seed: 30 });
+    const t = trainer(resumed, options());
+    await t.restore(ckpt.lastPath as string);
+    assert.deepEqual(t.position, { step: 5, epoch: 1, batch: 0 });
+    await t.fit({ train }, { epochs: 3 });
+    t.dispose();
+    assert.deepEqual(weightValues(params(resumed)), weightValues(params(whole)));
+    free(whole, first, resumed);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a disposed trainer refuses to train, and a bad epochs is named', async () => {
