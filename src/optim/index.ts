@@ -18,3 +18,6 @@ export * from './adamw.js';
 export * from './lamb.js';
 export * from './lion.js';
 export * from './lbfgs.js';
+export * from './learning_rate_of.js';
+export * from './inject_hyperparams.js';
+export * from './learning_rate_scale.js';

@@ -23,7 +23,10 @@ export interface StepLogs {
   /** True when this step synced its numbers with the host (a logging step). */
   logged: boolean;
   loss?: number;
-  /** The learning rate used by this update, when `fit` was given `learningRate` to report. */
+  /**
+   * The learning rate this update used: what the optimizer state reports (`learningRateOf`), or
+   * `fit`'s `learningRate` option, times the plateau scale (`learningRateScale`).
+   */
   lr?: number;
   /** Global L2 norm of the gradients. */
   gradNorm?: number;
@@ -44,21 +47,32 @@ export interface Position {
 /** What hooks can see and do. */
 export interface TrainContext {
   readonly model: ModelAdapter;
-  /** Total epochs of the run. */
+  /** The epoch this run trains up to (exclusive): total epochs, counting those of earlier runs. */
   readonly epochs: number;
-  /** Batches per epoch. */
-  readonly stepsPerEpoch: number;
-  /** Batch size and training-set size. */
+  /** Batches per epoch; undefined for a stream of unknown length. */
+  readonly stepsPerEpoch: number | undefined;
+  /** Batch size and training-set size (undefined for a stream of unknown length). */
   readonly batchSize: number;
-  readonly trainSize: number;
+  readonly trainSize: number | undefined;
   /** Seed of the data order. */
   readonly seed: number;
   /** The position a checkpoint written now resumes from. */
   position(): Position;
   /** The model's generator (dropout masks): its state is saved in checkpoints. */
   readonly rng: Rng;
-  /** The optimizer's current state (plain data; do not dispose). */
+  /**
+   * The optimizer's current state (plain data; do not dispose): `fit` wraps the optimizer's own
+   * state as `{ optimizer, lrScale }` (see `withLearningRateScale`).
+   */
   optimizerState(): unknown;
+  /** The multiplier of the learning rate kept in the optimizer state (1 unless a callback lowered it). */
+  readonly learningRateScale: number;
+  /**
+   * Multiplies the learning rate by `factor` from the next update on (floored at `minScale` × the
+   * optimizer's own rate; default 0). The scale lives in the optimizer state, so checkpoints keep it.
+   * Returns the new scale.
+   */
+  scaleLearningRate(factor: number, minScale?: number): number;
   /**
    * Writes a checkpoint of the current weights, optimizer state and position to `path` (atomically:
    * temp file, then rename). Refuses (NonFiniteError) when a weight is NaN or infinite. Returns the path.

@@ -70,7 +70,7 @@ test('a LayersModel and a functional model ensemble together; a one-member ensem
   const x = tf.tensor2d(data.x, [20, 8]);
   const p = ensemblePredict([layers, functional], x);
   const pl = tf.softmax(layers.predict(x) as tf.Tensor);
-  const pf = tf.softmax(functional.apply(functional.params, x, { training: false, rng: undefined as never }));
+  const pf = tf.softmax(functional.apply(functional.params, x, { training: false, rng: undefined as never }) as tf.Tensor);
   const expected = (await tf.div(tf.add(pl, pf), 2).array()) as number[][];
   ((await p.array()) as number[][]).forEach((row, i) => row.forEach((v, c) => close(v, expected[i][c])));
   const alone = await evaluateEnsemble([layers], data);

@@ -18,3 +18,5 @@ export * from './snapshot-ensemble.js';
 export * from './swa.js';
 export * from './update-ratio-monitor.js';
 export * from './recipe/index.js';
+export * from './trainer.js';
+export type { TrainData } from './batch-stream.js';

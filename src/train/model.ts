@@ -3,13 +3,18 @@
  * - a `tf.LayersModel` (tfjs-layers): its trainable variables are updated in place with
  *   `stepVariables`; gradients come from `tf.variableGrads` over a ParamTree of those variables
  *   keyed by weight name;
- * - a functional model `{ params, apply(params, x, { training, rng }) }`: `params` is an immutable
- *   ParamTree replaced after each step (`step` disposes the old tensors), so `model.params` always
- *   holds the current weights.
+ * - a functional model `{ params, state?, apply(params, x, { training, rng, state }) }`: `params` is
+ *   an immutable ParamTree replaced after each step (`step` disposes the old tensors), so
+ *   `model.params` always holds the current weights. `state` holds what is not trained by the
+ *   optimizer but changes in training (batch-norm running statistics): a training call of `apply`
+ *   returns `{ logits, state }` with the new state, which replaces `model.state` after the step;
+ *   inference calls read `ctx.state`. The state is part of `weights()` (after the parameters, named
+ *   `state.<path>`), so checkpoints save and restore it; the optimizer never sees it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { type ParamTree, treeLeaves, treeLeavesWithPaths, treeUnflatten } from '../tree/tree.js';
+import { type ParamTree, treeLeaves, treeLeavesWithPaths, treeMap, treeUnflatten } from '../tree/tree.js';
+import { disposeTree } from '../tree/ops.js';
 import { InvalidArgumentError, TreeMismatchError } from '../errors.js';
 import type { Rng } from '../engine/rng.js';
 import { step, stepVariables, type GradientTransformation } from '../optim/transform.js';
@@ -20,12 +25,45 @@ export interface ApplyContext {
   training: boolean;
   /** The run's seeded generator for dropout masks and the like (saved in checkpoints). */
   rng: Rng;
+  /** The model's current non-trainable state (`model.state`), when it has one. */
+  state?: ParamTree;
 }
 
-/** A model as plain data and a pure function: logits = apply(params, x, ctx). */
+/** What `apply` may return instead of bare logits: the logits and, in training, the new state. */
+export interface ApplyResult {
+  logits: tf.Tensor;
+  /** The state after this batch (training calls); `fit` stores it in `model.state`. */
+  state?: ParamTree;
+}
+
+/**
+ * A model as plain data and a pure function: logits = apply(params, x, ctx), or `{ logits, state }`
+ * for a model with non-trainable state (see the module comment).
+ *
+ * @example
+ * // batch norm's running mean as state: updated in training, used in inference
+ * const model: FunctionalModel = {
+ *   params: { w: tf.randomNormal([4, 3]) },
+ *   state: { mean: tf.zeros([3]) },
+ *   apply(params, x, { training, state }) {
+ *     const h = tf.matMul(x, params.w as tf.Tensor);
+ *     const running = (state as { mean: tf.Tensor }).mean;
+ *     if (!training) return tf.sub(h, running);
+ *     const mean = tf.mean(h, 0);
+ *     return { logits: tf.sub(h, mean), state: { mean: tf.add(tf.mul(running, 0.9), tf.mul(mean, 0.1)) } };
+ *   },
+ * };
+ */
 export interface FunctionalModel {
   params: ParamTree;
-  apply(params: ParamTree, x: tf.Tensor, ctx: ApplyContext): tf.Tensor;
+  /** Non-trainable state (running statistics), replaced by what training calls of `apply` return. */
+  state?: ParamTree;
+  apply(params: ParamTree, x: tf.Tensor, ctx: ApplyContext): tf.Tensor | ApplyResult;
+}
+
+/** The logits and new state of an `apply` result, whichever form it took. */
+export function applyResult(out: tf.Tensor | ApplyResult): ApplyResult {
+  return out instanceof tf.Tensor ? { logits: out } : out;
 }
 
 /** Either model kind `fit` accepts. */
@@ -80,26 +118,54 @@ function checkCount(values: tf.Tensor[], names: Array<[string, tf.Tensor]>): voi
 }
 
 function functionalAdapter(model: FunctionalModel): ModelAdapter {
+  const stateLeaves = (): Array<[string, tf.Tensor]> =>
+    model.state === undefined ? [] : treeLeavesWithPaths(model.state).map(([p, t]) => [p === '' ? 'state' : `state.${p}`, t]);
+  /** Frees the tensors of a state `apply` returned that are not the model's own. */
+  const dropState = (state: ParamTree | undefined): void => {
+    if (state !== undefined) disposeTree(state, model.state ?? []);
+  };
   return {
     kind: 'functional',
     source: model,
     trainable: () => model.params,
-    weights: () => treeLeavesWithPaths(model.params),
+    weights: () => [...treeLeavesWithPaths(model.params), ...stateLeaves()],
     setWeights(values) {
-      checkCount(values, treeLeavesWithPaths(model.params));
-      const old = treeLeaves(model.params);
-      model.params = treeUnflatten(model.params, values.map((v) => tf.clone(v)));
-      old.forEach((t) => t.dispose());
+      checkCount(values, [...treeLeavesWithPaths(model.params), ...stateLeaves()]);
+      const nParams = treeLeaves(model.params).length;
+      const oldParams = treeLeaves(model.params);
+      model.params = treeUnflatten(model.params, values.slice(0, nParams).map((v) => tf.clone(v)));
+      oldParams.forEach((t) => t.dispose());
+      if (model.state !== undefined) {
+        const oldState = treeLeaves(model.state);
+        model.state = treeUnflatten(model.state, values.slice(nParams).map((v) => tf.clone(v)));
+        oldState.forEach((t) => t.dispose());
+      }
     },
-    forward: (x, training, rng) => model.apply(model.params, x, { training, rng }),
+    forward(x, training, rng) {
+      const out = applyResult(model.apply(model.params, x, { training, rng, state: model.state }));
+      dropState(out.state);
+      return out.logits;
+    },
     lossAndGrads(lossOf, x, rng) {
       const leaves = treeLeaves(model.params);
       let logits: tf.Tensor | undefined;
+      let state: ParamTree | undefined;
       const f = (...ls: tf.Tensor[]): tf.Scalar => {
-        logits = tf.keep(model.apply(treeUnflatten(model.params, ls), x, { training: true, rng }));
+        const out = applyResult(model.apply(treeUnflatten(model.params, ls), x, { training: true, rng, state: model.state }));
+        logits = tf.keep(out.logits);
+        if (out.state !== undefined) state = treeMap((t) => tf.keep(t), out.state);
         return lossOf(logits);
       };
       const { value, grads } = tf.valueAndGrads(f)(leaves);
+      if (state !== undefined) {
+        if (model.state === undefined) {
+          disposeTree([value, grads, logits ?? [], state]);
+          throw new InvalidArgumentError('model.state', undefined, 'a ParamTree when apply returns { logits, state } (the initial state)');
+        }
+        const old = model.state;
+        model.state = state;
+        disposeTree(old, state);
+      }
       return { loss: value as tf.Scalar, grads: treeUnflatten(model.params, grads), logits: logits as tf.Tensor };
     },
     update(tx, grads, state) {

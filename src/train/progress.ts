@@ -75,21 +75,26 @@ export function progressLogger(options: ProgressOptions = {}): Callback {
   const draw = (step: number, ctx: TrainContext, epoch: number): void => {
     const done = ctx.position().batch;
     const total = ctx.stepsPerEpoch;
-    const filled = Math.min(o.barWidth, Math.round((done / total) * o.barWidth));
-    const bar = '='.repeat(Math.max(0, filled - 1)) + (filled > 0 ? (done >= total ? '=' : '>') : '') + ' '.repeat(o.barWidth - filled);
     const elapsed = (o.now() - epochStart) / 1000;
     const perStep = step > epochStartStep ? elapsed / (step - epochStartStep) : NaN;
-    const remainingSteps = ctx.stepsPerEpoch * ctx.epochs - step;
-    const eta = formatDuration(perStep * remainingSteps);
+    // A stream of unknown length: the batch count, no bar and no ETA.
+    const where =
+      total === undefined
+        ? [`epoch ${epoch + 1}/${ctx.epochs} batch ${done}`]
+        : [`epoch ${epoch + 1}/${ctx.epochs} [${bar(done, total)}] ${done}/${total}`];
     const parts = [
-      `epoch ${epoch + 1}/${ctx.epochs} [${bar}] ${done}/${total}`,
+      ...where,
       `${rate === undefined ? '-' : Math.round(rate).toLocaleString('en-US')} ex/s`,
-      `ETA ${eta}`,
+      ...(total === undefined ? [] : [`ETA ${formatDuration(perStep * (total * ctx.epochs - step))}`]),
       `loss ${num(loss)}`,
       ...(lr === undefined ? [] : [`lr ${lr.toExponential(2)}`]),
     ];
     o.write(`\r\x1b[2K${parts.join(' · ')}`);
     drawn = true;
+  };
+  const bar = (done: number, total: number): string => {
+    const filled = Math.min(o.barWidth, Math.round((done / total) * o.barWidth));
+    return '='.repeat(Math.max(0, filled - 1)) + (filled > 0 ? (done >= total ? '=' : '>') : '') + ' '.repeat(o.barWidth - filled);
   };
   const endLine = (text: string): void => {
     o.write(drawn ? `\r\x1b[2K${text}\n` : `${text}\n`);

@@ -7,16 +7,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '../engine/gradients.js';
-import { chain, sgd } from '../optim/index.js';
+import { sgd } from '../optim/index.js';
 import { SeededDropout } from '../regularize/dropout.js';
-import type { Callback } from './callbacks.js';
+import type { Callback, TrainContext } from './callbacks.js';
 import { checkpoints } from './checkpoints.js';
 import { loadCheckpoint, disposeCheckpoint } from './checkpoint.js';
 import { earlyStopping } from './early-stopping.js';
 import { ema } from './ema.js';
 import { fit, type FitOptions } from './fit.js';
 import { layerRngStates } from './layer-rng.js';
-import { plateauController, plateauScale, reduceLROnPlateau } from './plateau.js';
+import { reduceLROnPlateau } from './plateau.js';
 import { snapshotEnsemble } from './snapshot-ensemble.js';
 import { swa } from './swa.js';
 import { updateRatioMonitor } from './update-ratio-monitor.js';
@@ -49,27 +49,29 @@ const bnModel = (options: { init?: number; dropoutSeed?: number } = {}): tfl.Lay
 
 /** Every stateful callback of train/, fresh. */
 const setup = (snapshotDir: string) => {
-  const plateau = plateauController();
+  const lr = { scale: NaN };
   const c = {
-    plateau,
+    lr,
+    // The learning-rate scale in the optimizer state when training ends.
+    lrScale: { onTrainEnd: (_l: unknown, ctx: TrainContext) => void (lr.scale = ctx.learningRateScale) } as Callback,
     ema: ema({ decay: 0.9 }),
     stopper: earlyStopping({ monitor: 'val_loss', patience: 10 }),
     // 'loss' in mode max never improves after epoch 0: a reduction at every later epoch end.
-    reduce: reduceLROnPlateau(plateau, { monitor: 'loss', mode: 'max', patience: 0, factor: 0.5 }),
+    reduce: reduceLROnPlateau({ monitor: 'loss', mode: 'max', patience: 0, factor: 0.5 }),
     swa: swa({ startEpoch: 1, every: 3, bnData: train, bnBatchSize: 50 }),
     snaps: snapshotEnsemble({ cycles: { period: 5 }, dir: snapshotDir }),
     ratios: updateRatioMonitor({ patience: 2, logger: () => undefined }),
     ckpt: checkpoints({ dir: join(snapshotDir, 'ckpt'), every: 4, best: { monitor: 'val_loss' } }),
   };
   const options: FitOptions = {
-    optimizer: chain(sgd({ learningRate: 0.05, momentum: 0.9 }), plateauScale(plateau)),
+    optimizer: sgd({ learningRate: 0.05, momentum: 0.9 }),
     epochs: 4,
     batchSize: 16,
     seed: 9,
     logEvery: 3,
     verbose: 'silent',
     // The checkpoint writer first in the list: being `late`, it still runs after the others.
-    callbacks: [c.ckpt, c.ema, c.stopper, c.reduce, c.swa, c.snaps, c.ratios],
+    callbacks: [c.ckpt, c.ema, c.stopper, c.reduce, c.swa, c.snaps, c.ratios, c.lrScale],
   };
   return { c, options };
 };
@@ -104,11 +106,10 @@ test('a LayersModel with dropout, batch norm and every stateful callback, stoppe
   assert.deepEqual(r.c.snaps.snapshots.map((s) => values(s.weights)), w.c.snaps.snapshots.map((s) => values(s.weights)));
   assert.deepEqual([r.c.stopper.bestEpoch, r.c.stopper.bestValue], [w.c.stopper.bestEpoch, w.c.stopper.bestValue]);
   assert.equal(r.c.ckpt.bestEpoch, w.c.ckpt.bestEpoch);
-  assert.equal(r.c.plateau.scale, w.c.plateau.scale);
-  assert.equal(r.c.plateau.pending, w.c.plateau.pending);
-  // Reductions asked at the ends of epochs 1 (before the resume point, step 16), 2 (after) and 3
-  // (after the last update: pending); the scale is the one the last update used.
-  assert.deepEqual([w.c.plateau.scale, w.c.plateau.pending], [0.25, 0.5]);
+  // Reductions at the ends of epochs 1 (before the resume point, step 16), 2 and 3 (after): the
+  // scale lives in the optimizer state, so the resumed run starts from the first reduction.
+  assert.equal(w.c.lr.scale, 0.125);
+  assert.equal(r.c.lr.scale, w.c.lr.scale);
   assert.deepEqual(r.c.ratios.warnings.map((x) => [x.weight, x.step]), w.c.ratios.warnings.filter((x) => x.step > 16).map((x) => [x.weight, x.step]));
 
   // The resumed fit leaks nothing beyond what the callbacks hold.

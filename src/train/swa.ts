@@ -94,7 +94,12 @@ export function swa(options: SwaOptions = {}): Swa {
     count = n + 1;
     recomputed = false;
   };
-  const startStep = (ctx: TrainContext): number => o.startStep ?? o.startEpoch * ctx.stepsPerEpoch;
+  const startStep = (ctx: TrainContext): number => {
+    if (o.startStep !== undefined) return o.startStep;
+    if (ctx.stepsPerEpoch === undefined)
+      throw new InvalidArgumentError('startEpoch', o.startEpoch, 'startStep instead: a stream of unknown length has no steps per epoch');
+    return o.startEpoch * ctx.stepsPerEpoch;
+  };
   return {
     name: 'swa',
     get count() {

@@ -1,0 +1,88 @@
+/** The options of a training run (`fit`, `trainer`), their defaults and their checks. */
+import { InvalidArgumentError, checkNumber } from '../errors.js';
+import type { GradientTransformation } from '../optim/transform.js';
+import type { ScalarOrSchedule } from '../schedules/schedule.js';
+import type { Callback } from './callbacks.js';
+import { type Loss, type LossName, resolveLoss } from './losses.js';
+import { type Metric, type MetricName, resolveMetric } from './metrics.js';
+import type { ProgressOptions } from './progress.js';
+
+/** How to train, independent of how long: what a `Trainer` keeps across its `fit` calls. */
+export interface TrainOptions {
+  /** The optimizer (any GradientTransformation). Required. */
+  optimizer: GradientTransformation<any>;
+  /** Default 32. */
+  batchSize?: number;
+  /** Default 'softmaxCrossEntropy'. */
+  loss?: Loss | LossName;
+  /** Metrics besides the loss. Default ['accuracy']. */
+  metrics?: Array<Metric | MetricName>;
+  /** Seeds the data order and the model's generator. Default 0. */
+  seed?: number;
+  /** Validate after every epoch ('epoch', default) or every N steps. */
+  validateEvery?: 'epoch' | number;
+  /** Batch size of validation. Default: `batchSize`. */
+  validationBatchSize?: number;
+  /** A logging step every N steps (loss, lr, grad norm, update ratios read from the device). Default 50. */
+  logEvery?: number;
+  /**
+   * Not needed: the optimizer reports the rate it used (`learningRateOf`). When given (the number or
+   * schedule the optimizer was built with), it is checked against the optimizer's report at each
+   * logging step (InvalidArgumentError naming both when they differ), or logged when the optimizer
+   * reports none (a hand-written transform). Default: none.
+   */
+  learningRate?: ScalarOrSchedule;
+  /** Hooks, called in this order (`late` ones, such as checkpoints(), after the others; the progress logger last). Default []. */
+  callbacks?: Callback[];
+  /** 'progress' (bar on a TTY, JSON lines otherwise), 'json' (JSON lines), 'silent'. Default 'progress'. */
+  verbose?: 'progress' | 'json' | 'silent';
+  /** Writer, clock and TTY flag for the progress logger (tests inject them). */
+  progress?: Omit<ProgressOptions, 'mode'>;
+  /** Shuffle the training set each epoch (seeded). Default true. */
+  shuffle?: boolean;
+  /** Drop the last, smaller batch of each epoch. Default false. */
+  dropRemainder?: boolean;
+}
+
+export const TRAIN_DEFAULTS = {
+  batchSize: 32,
+  loss: 'softmaxCrossEntropy' as Loss | LossName,
+  metrics: ['accuracy'] as Array<Metric | MetricName>,
+  seed: 0,
+  validateEvery: 'epoch' as 'epoch' | number,
+  logEvery: 50,
+  callbacks: [] as Callback[],
+  verbose: 'progress' as 'progress' | 'json' | 'silent',
+  progress: {} as Omit<ProgressOptions, 'mode'>,
+  shuffle: true,
+  dropRemainder: false,
+};
+
+/** Options merged with their defaults and checked, loss and metrics resolved. */
+export type Settings = Omit<typeof TRAIN_DEFAULTS & TrainOptions, 'loss' | 'metrics'> & {
+  loss: Loss;
+  metrics: Metric[];
+  validationBatchSize: number;
+};
+
+/** Merges `options` with the defaults once and checks every value (InvalidArgumentError naming the first bad one). */
+export function resolveTrainOptions(options: TrainOptions): Settings {
+  const o = { ...TRAIN_DEFAULTS, ...options };
+  if (o.optimizer === null || typeof o.optimizer !== 'object' || typeof o.optimizer.init !== 'function' || typeof o.optimizer.update !== 'function')
+    throw new InvalidArgumentError('optimizer', o.optimizer, 'a GradientTransformation { init, update } (e.g. adamw({ learningRate: 1e-3 }))');
+  checkNumber('batchSize', o.batchSize, { min: 1, integer: true });
+  checkNumber('logEvery', o.logEvery, { min: 1, integer: true });
+  if (!Number.isSafeInteger(o.seed)) throw new InvalidArgumentError('seed', o.seed, 'a safe integer');
+  if (o.validateEvery !== 'epoch') checkNumber('validateEvery', o.validateEvery, { min: 1, integer: true });
+  if (o.validationBatchSize !== undefined) checkNumber('validationBatchSize', o.validationBatchSize, { min: 1, integer: true });
+  if (!['progress', 'json', 'silent'].includes(o.verbose))
+    throw new InvalidArgumentError('verbose', o.verbose, "'progress', 'json' or 'silent'");
+  if (!Array.isArray(o.callbacks)) throw new InvalidArgumentError('callbacks', o.callbacks, 'an array of callback objects');
+  if (o.learningRate !== undefined && typeof o.learningRate !== 'function') checkNumber('learningRate', o.learningRate, { min: 0 });
+  return {
+    ...o,
+    loss: resolveLoss(o.loss),
+    metrics: o.metrics.map(resolveMetric),
+    validationBatchSize: o.validationBatchSize ?? o.batchSize,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * One training step of the loop: loss and gradients, the running sums on the device, the optimizer
+ * update, and — at a logging step only — the numbers read back in one transfer (loss, gradient
+ * norm, update/parameter ratio per weight) and the learning rate the update used.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from '../errors.js';
+import { learningRateOf } from '../optim/learning_rate_of.js';
+import { valueAt } from '../schedules/schedule.js';
+import { disposeTree, globalNorm } from '../tree/ops.js';
+import { treeLeaves, treeLeavesWithPaths } from '../tree/tree.js';
+import type { LoopBatch } from './batch-stream.js';
+import type { StepLogs } from './callbacks.js';
+import { NonFiniteError } from './errors.js';
+import type { Run } from './loop.js';
+
+/** Numbers the loop keeps on the device and reads at epoch end. */
+export interface DeviceTotals {
+  /** Running sums of [loss, ...metrics] × examples over the epoch. */
+  sums: tf.Tensor;
+  /** The first (1-based) step whose loss was not finite; Infinity while all were. */
+  firstBad: tf.Tensor;
+}
+
+/** What a step leaves to read: at a logging step, [loss, gradNorm, ratio per weight] and the weights' names. */
+export interface StepResult {
+  read?: tf.Tensor;
+  names: string[];
+}
+
+/** Throws NonFiniteError naming the first bad step (and the last good checkpoint) if the loss went NaN/Inf. */
+export async function checkFinite(run: Run): Promise<void> {
+  const bad = (await run.totals.firstBad.data())[0];
+  if (Number.isFinite(bad)) throw new NonFiniteError(bad, 'The training loss', run.lastCheckpoint);
+}
+
+/** One update on batch `b` as step `s` (1-based). Nothing is read from the device here. */
+export function trainStep(run: Run, b: LoopBatch, s: number, logStep: boolean): StepResult {
+  const { adapter, optimizer } = run.session;
+  const { loss, metrics } = run.o;
+  const { x, y } = b;
+  const out = adapter.lossAndGrads((logits) => loss(logits, y), x, run.session.rng);
+  const before = logStep ? treeLeavesWithPaths(adapter.trainable()).map(([p, t]): [string, tf.Tensor] => [p, tf.clone(t)]) : [];
+  let gradNorm: tf.Scalar | undefined;
+  try {
+    const t = run.totals;
+    const nextSums = tf.tidy(() => {
+      const values = [out.loss, ...metrics.map((m) => m.compute(out.logits, y))];
+      return tf.add(t.sums, tf.mul(tf.stack(values), b.size));
+    });
+    t.sums.dispose();
+    t.sums = nextSums;
+    const nextBad = tf.tidy(() => tf.minimum(t.firstBad, tf.where(tf.isFinite(out.loss), tf.scalar(Infinity), tf.scalar(s))));
+    t.firstBad.dispose();
+    t.firstBad = nextBad;
+    if (logStep) gradNorm = globalNorm(out.grads);
+    run.session.state = adapter.update(optimizer, out.grads, run.session.state);
+    if (!logStep) return { names: [] };
+    const after = treeLeaves(adapter.trainable());
+    const read = tf.tidy(() => {
+      const ratios = before.map(([, w], i) => tf.div(tf.norm(tf.sub(after[i], w)), tf.norm(w)));
+      return tf.stack([out.loss, gradNorm as tf.Scalar, ...ratios]);
+    });
+    return { read, names: before.map(([p]) => p) };
+  } finally {
+    disposeTree([out.loss, out.grads, out.logits, gradNorm ?? []]);
+    before.forEach(([, w]) => w.dispose());
+  }
+}
+
+/** Reads a logging step's numbers into `logs` (one transfer) and checks the loss is finite. */
+export async function readStepLogs(run: Run, result: StepResult, logs: StepLogs): Promise<void> {
+  if (result.read === undefined) return;
+  const values = await result.read.data();
+  result.read.dispose();
+  logs.loss = values[0];
+  logs.gradNorm = values[1];
+  const lr = loggedLearningRate(run, logs.step);
+  if (lr !== undefined) logs.lr = lr;
+  logs.updateRatio = Object.fromEntries(result.names.map((name, i) => [name, values[2 + i]]));
+  if (!Number.isFinite(values[0])) await checkFinite(run);
+}
+
+/**
+ * The rate update `s` used: the optimizer's report (`learningRateOf`), else the `learningRate`
+ * option at step s − 1, times the plateau scale. Both present and different (beyond float noise):
+ * InvalidArgumentError naming both.
+ */
+function loggedLearningRate(run: Run, s: number): number | undefined {
+  const { state } = run.session;
+  const reported = learningRateOf(state.optimizer);
+  const given = run.o.learningRate === undefined ? undefined : valueAt(run.o.learningRate, s - 1);
+  if (reported !== undefined && given !== undefined && Math.abs(reported - given) > 1e-9 * Math.max(Math.abs(reported), Math.abs(given)))
+    throw new InvalidArgumentError(
+      'learningRate',
+      given,
+      `the rate the optimizer reports it used at step ${s}, ${reported} (fit's learningRate is only reported: ` +
+        'pass the same number or schedule as the optimizer, or leave it out)',
+    );
+  const base = reported ?? given;
+  return base === undefined ? undefined : base * state.lrScale;
+}
