@@ -4,7 +4,7 @@ import { callbackStateKeys, type TrainContext } from './callbacks.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { NonFiniteError } from './errors.js';
 import { layerRngStates } from './layer-rng.js';
-import type { Run } from './loop.js';
+import type { Run } from './run-state.js';
 import { dataSize } from './batch-stream.js';
 import { checkFinite } from './train-step.js';
 

@@ -11,55 +11,12 @@ import { type Callback, type Logs, type StepLogs, type TrainContext, callHook, c
 import { trainContext } from './context.js';
 import { evaluateWith } from './evaluate.js';
 import type { Settings } from './options.js';
+import type { EpochRecord, FitData, History, Run } from './run-state.js';
 import { progressLogger } from './progress.js';
 import type { Session } from './session.js';
-import { checkFinite, readStepLogs, trainStep, type DeviceTotals, type StepResult } from './train-step.js';
+import { checkFinite, readStepLogs, trainStep, type StepResult } from './train-step.js';
 
-/** Training data and optional validation data: ArrayDatasets, BatchSources or (async) iterables of batches. */
-export interface FitData {
-  train: TrainData;
-  validation?: TrainData;
-}
-
-/** One epoch's numbers: training means (over the batches this run trained) and the latest validation. */
-export interface EpochRecord {
-  epoch: number;
-  /** Optimizer updates done at the end of this epoch. */
-  step: number;
-  logs: Logs;
-}
-
-export interface History {
-  epochs: EpochRecord[];
-  /** Every logging step (loss, lr, gradNorm, updateRatio). */
-  steps: StepLogs[];
-  /** Every validation pass, with the step it ran after. */
-  validations: Array<{ step: number; epoch: number; logs: Logs }>;
-  /** Optimizer updates done in total (a resumed or continued run counts the updates before it too). */
-  step: number;
-  /** True when a callback stopped the run before its last epoch. */
-  stopped: boolean;
-  stopReason?: string;
-}
-
-/** One call of the loop: the session it advances and what lives only as long as the call. */
-export interface Run {
-  readonly session: Session;
-  readonly o: Settings;
-  readonly data: FitData;
-  /** Train up to this epoch (exclusive). */
-  readonly untilEpoch: number;
-  /** Batches per epoch, when the training data's size is known. */
-  readonly stepsPerEpoch: number | undefined;
-  readonly callbacks: Callback[];
-  readonly history: History;
-  readonly totals: DeviceTotals;
-  ctx: TrainContext;
-  lastValidation: Logs;
-  lastCheckpoint: string | undefined;
-  stopRequested: boolean;
-  stopReason: string | undefined;
-}
+export type { EpochRecord, FitData, History, Run } from './run-state.js';
 
 /**
  * Trains `session` on `data` from its position up to epoch `untilEpoch` (exclusive) and returns the

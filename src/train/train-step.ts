@@ -12,15 +12,8 @@ import { treeLeaves, treeLeavesWithPaths } from '../tree/tree.js';
 import type { LoopBatch } from './batch-stream.js';
 import type { StepLogs } from './callbacks.js';
 import { NonFiniteError } from './errors.js';
-import type { Run } from './loop.js';
+import type { DeviceTotals, Run } from './run-state.js';
 
-/** Numbers the loop keeps on the device and reads at epoch end. */
-export interface DeviceTotals {
-  /** Running sums of [loss, ...metrics] × examples over the epoch. */
-  sums: tf.Tensor;
-  /** The first (1-based) step whose loss was not finite; Infinity while all were. */
-  firstBad: tf.Tensor;
-}
 
 /** What a step leaves to read: at a logging step, [loss, gradNorm, ratio per weight] and the weights' names. */
 export interface StepResult {
