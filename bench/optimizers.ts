@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { adam } from '../src/optim/adam.js';
 import { sgd } from '../src/optim/sgd.js';
@@ -145,6 +145,8 @@ async function benchPair(pair: Pair, backend: string, steps: number) {
 }
 
 async function main() {
+  const started = new Date().toISOString();
+  const load0 = loadavg();
   const nParams = Object.values(SHAPES).reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
   const results = [];
   const engines: ReturnType<typeof backendInfo>[] = [];
@@ -173,7 +175,9 @@ async function main() {
   const out = new URL('./results/optimizers.json', import.meta.url);
   writeFileSync(
     out,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length,
+    JSON.stringify({ benchmark: 'optimizers', started, finished: new Date().toISOString(),
+      command: `npx tsx bench/optimizers.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: { cpu: cpus()[0]?.model, logicalCores: cpus().length, node: process.version, loadAverage: { start: load0, end: loadavg() } },
       tfjs: tf.version_core, engines, parameters: nParams, shapes: SHAPES, warmup: WARMUP, results }, null, 2) + '\n',
   );
   console.log(`\nwrote ${out.pathname}`);

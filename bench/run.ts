@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, one after the other (each in its own process: backend state is
- * global), then one summary table of the ratios against the project's targets. Benchmarks are not
- * tests: nothing here fails on a missed target; it reports.
+ * global), then one summary table of the ratios against their targets, and docs/benchmarks.md
+ * regenerated from bench/results/*.json (bench/report.ts). Benchmarks are not tests: nothing here
+ * fails on a missed target; it reports.
  *
  *   npm run bench                    all of them
  *   npm run bench -- optimizers      only bench/optimizers.ts (names: optimizers, engine, training)
@@ -13,8 +14,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchmarksDoc } from './report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = ['optimizers', 'engine', 'training'] as const;
@@ -27,7 +29,8 @@ if (capAt >= 0 && !(Number(cap) > 0)) {
   console.error(`--cap-s needs a number of seconds > 0, got ${JSON.stringify(cap)}`);
   process.exit(2);
 }
-const chosen = args.filter((a, i) => a !== '--skip-time-to-accuracy' && i !== capAt && i !== capAt + 1);
+// Benchmark names: every argument but the flags (without --cap-s, capAt + 1 is 0: the first name).
+const chosen = args.filter((a, i) => a !== '--skip-time-to-accuracy' && (capAt < 0 || (i !== capAt && i !== capAt + 1)));
 const unknown = chosen.filter((a) => !(BENCHES as readonly string[]).includes(a));
 if (unknown.length) {
   console.error(`Unknown benchmark ${JSON.stringify(unknown[0])}; valid: ${BENCHES.join(', ')}`);
@@ -76,3 +79,6 @@ if (tta?.trainkit?.tta && tta?.pytorch?.tta) {
 console.log(`\n## Summary (${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/*.json)\n`);
 console.log('| measure | ratio | target | met |\n|---|---:|---|---|');
 for (const r of rows) console.log(`| ${r.measure} | ${r.ratio.toFixed(3)} | ${r.target} | ${r.met ? 'yes' : 'NO'} |`);
+
+// The page of record: every result file, including those of benchmarks not run this time.
+console.log(`\nwrote ${relative(root, writeBenchmarksDoc(root))} from bench/results/*.json`);

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { environment, runJson } from './spawn.js';
 
 export const PYTHON = '/usr/bin/python3';
-const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
-const REFERENCE_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/blas';
+/** Debian's OpenBLAS (pthreads) build: the BLAS the timed PyTorch runs load. */
+export const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+/** Debian's reference BLAS (libblas3): the numerics the OpenBLAS losses are checked against. */
+export const REFERENCE_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/blas';
 /** Relative tolerance on the first PyTorch losses, OpenBLAS vs reference BLAS. */
 export const LOSS_TOLERANCE = 5e-4;
 /** How many first losses the check compares. */

@@ -1,0 +1,162 @@
+/**
+ * The result files bench/optimizers.ts, bench/engine.ts and bench/training.ts write to
+ * bench/results/, as bench/report.ts reads them: every field optional, because an older file (or a
+ * run with --skip-torch or --skip-time-to-accuracy) lacks some, and the report must still render.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where and when a benchmark ran (older optimizers.json files lack it: see OptimizersFile). */
+export interface RunRecord {
+  benchmark?: string;
+  started?: string;
+  finished?: string;
+  command?: string;
+  machine?: {
+    cpu?: string;
+    logicalCores?: number;
+    node?: string;
+    /** os.loadavg() (1, 5 and 15 minutes) when the benchmark started and finished. */
+    loadAverage?: { start?: number[]; end?: number[] };
+  };
+}
+
+/** One timed optimizer pair of bench/optimizers.ts: median ms per step of each side. */
+export interface OptimizerResult {
+  optimizer?: string;
+  /** The backend as timed, e.g. "cpu" or "wasm (2 threads)". */
+  backend?: string;
+  trainkitMs?: number;
+  tfjsMs?: number;
+  trainkitMinMs?: number;
+  tfjsMinMs?: number;
+  steps?: number;
+  maxParamDifference?: number;
+  tensorsLeakedPerStep?: number;
+}
+
+export interface OptimizersFile extends RunRecord {
+  /** Older files: the time the file was written (the end of the run), and the machine at the top level. */
+  date?: string;
+  cpu?: string;
+  cores?: number;
+  node?: string;
+  parameters?: number;
+  warmup?: number;
+  results?: OptimizerResult[];
+}
+
+/** bench/lib/torch.ts `blasLossCheck`: PyTorch's first losses on OpenBLAS vs the reference BLAS. */
+export interface BlasCheck {
+  model?: string;
+  steps?: number;
+  tolerance?: number;
+  openblas?: { losses?: number[]; blas?: string[] };
+  reference?: { losses?: number[]; blas?: string[]; note?: string };
+  maxRelDiff?: number;
+  pass?: boolean;
+}
+
+/** A PyTorch run of bench/torch/*.py. */
+export interface TorchRun {
+  torch?: string;
+  threads?: number;
+  mkldnn?: boolean;
+  blas?: string[];
+  env?: Record<string, string | null>;
+  gemm1024?: { gflops?: number };
+  mlp?: { examplesPerSecond?: number };
+  cnn?: { examplesPerSecond?: number };
+  peakRssMb?: number;
+}
+
+/** One configuration of bench/engine.ts (GEMM GFLOP/s, MLP examples/s). */
+export interface EngineRow {
+  id?: string;
+  label?: string;
+  gemm?: number;
+  gemmT?: number;
+  mlp?: number;
+  /** The same MLP with tf.train.adam instead of trainkit's adam. */
+  mlpTfjsAdam?: number;
+}
+
+export interface EngineFile extends RunRecord {
+  table?: EngineRow[];
+  targets?: { fixedVsShipped?: { config?: string } | null };
+  pytorch?: { timed?: TorchRun; check?: BlasCheck } | null;
+}
+
+/** One runner of bench/lib/train_config.ts. */
+export interface Throughput {
+  examplesPerSecond?: number;
+  error?: string;
+  peakRssMb?: number;
+  batch?: number;
+  plan?: { warmup?: number; rounds?: number; steps?: number };
+}
+
+/** bench/lib/train_tta.ts and bench/torch/cnn.py --mode tta. */
+export interface TimeToAccuracy {
+  target?: number;
+  reached?: boolean;
+  seconds?: number | null;
+  steps?: number;
+  epochs?: number;
+  wallSeconds?: number;
+  trainSeconds?: number;
+  evalSeconds?: number;
+  capSeconds?: number;
+  bestAccuracy?: number;
+  evaluations?: Array<{ step?: number; epoch?: number; accuracy?: number; seconds?: number }>;
+  recipe?: Record<string, number | string>;
+}
+
+/** bench/lib/profile_cnn.ts: where a trainkit CNN step's time goes. */
+export interface CnnProfile {
+  batch?: number;
+  steps?: number;
+  wallMsPerStep?: number;
+  kernelMsPerStep?: number;
+  kernels?: Array<{ name?: string; msPerStep?: number; share?: number; callsPerStep?: number }>;
+}
+
+export type Runner = 'trainkit-fit' | 'layers-fit' | 'layers-fit-shipped';
+
+export interface TrainingFile extends RunRecord {
+  quick?: boolean;
+  throughput?: { mlp?: Partial<Record<Runner, Throughput>>; cnn?: Partial<Record<Runner, Throughput>> };
+  pytorch?: { mlp?: TorchRun; cnn?: TorchRun; checks?: BlasCheck[] } | null;
+  profile?: CnnProfile | null;
+  timeToAccuracy?: {
+    trainkit?: { tta?: TimeToAccuracy; peakRssMb?: number };
+    pytorch?: { tta?: TimeToAccuracy; peakRssMb?: number; blas?: string[] };
+  } | null;
+  peakRssMb?: {
+    cnnThroughput?: { trainkit?: number | null; pytorch?: number | null } | null;
+    cnnTimeToAccuracy?: { trainkit?: number | null; pytorch?: number | null } | null;
+  };
+}
+
+/** The three result files; a file that does not exist is undefined. */
+export interface BenchResults {
+  optimizers?: OptimizersFile;
+  engine?: EngineFile;
+  training?: TrainingFile;
+}
+
+export const RESULT_FILES = ['optimizers', 'engine', 'training'] as const;
+
+/** Reads {optimizers,engine,training}.json in `dir`; a missing file is left out, a malformed one throws naming it. */
+export function readResults(dir: string): BenchResults {
+  const read = (name: string) => {
+    const file = join(dir, `${name}.json`);
+    if (!existsSync(file)) return undefined;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+    }
+  };
+  return { optimizers: read('optimizers'), engine: read('engine'), training: read('training') };
+}
