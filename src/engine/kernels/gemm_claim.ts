@@ -61,6 +61,6 @@ export function claimChunks(ctl: Int32Array, runChunk: ChunkRunner, layout: Cont
     runChunk(ctl[job], ctl[job + 1], ctl[job + 2], ctl[job + 3], ctl[job + 4], ctl[job + 5], ctl[job + 6], ctl[job + 7], ctl[job + 8], ctl[job + 9], ctl[job + 10], ctl[job + 11], ctl[job + 12], chunk);
     Atomics.store(ctl, held, -1);
     Atomics.add(ctl, finished, 1);
-    Atomics.notify(ctl, finished);
+    if (thread !== 0) Atomics.notify(ctl, finished); // only the caller (thread 0) waits on it
   }
 }
