@@ -14,16 +14,20 @@
  * starts); 1 means no workers. Workers start on the first product large enough to share and are
  * `unref`'d (they never keep the process alive).
  *
- * A dead worker: every worker has `error` and `exit` handlers, which take it out of the pool (with
- * a process warning naming the thread and its error), and it is never replaced, so later products
- * run on the threads left (on the caller alone when none is). A worker that dies by throwing while
- * it computes a chunk wakes the caller at once (gemm_worker.ts); the caller then computes that
- * chunk again itself, so the product completes with the same bits, when the product overwrites C,
- * and throws an EngineError naming the worker's thread and its error when the product adds to C
- * (the abandoned chunk may hold part of its sums). Chunks a dead worker never claimed are simply
- * claimed by the others. Only a worker stopped from outside in the middle of a chunk (nothing in
- * trainkit does that: a worker can only be terminated between products) would leave the caller to
- * the last resort, an EngineError after `WAIT_LIMIT_MS`.
+ * A dead worker is noticed at once and the product goes on without it:
+ * - every worker has `error` and `exit` handlers, which take it out of the pool (the `error` one
+ *   with a process warning naming the thread and its error); a dead worker is never replaced, so
+ *   later products run on the threads left (on the caller alone when none is left);
+ * - chunks a dead worker never claimed are claimed by the other threads, as always;
+ * - a worker that throws while computing a chunk counts that chunk as finished (gemm_worker.ts), so
+ *   a caller waiting for it wakes at once and finds the chunk in the worker's `held` slot. If the
+ *   product overwrites C, the caller computes that chunk again itself (the first block of the
+ *   shared dimension overwrites whatever the worker had written), and the product completes with
+ *   the same bits; if the product adds to C, the chunk may already hold part of its sums, so the
+ *   product throws an EngineError naming the worker's thread and its error.
+ * Only a worker stopped from outside in the middle of a chunk (trainkit never does that, and its
+ * workers can only be terminated between products) would leave the caller to the last resort, an
+ * EngineError after `WAIT_LIMIT_MS`.
  */
 import type { Worker } from 'node:worker_threads';
 import { EngineError } from '../../errors.js';
@@ -116,7 +120,9 @@ export function chunking(m: number, n8: number, threads: number): { byRows: bool
 /**
  * Runs the tiles of a product (columns [0, n8), `job`), shared between the caller and the workers
  * when it is large enough and workers are alive: each thread claims the next chunk until none is
- * left, so a worker that starts late (or is descheduled) simply does fewer chunks, or none.
+ * left, so a worker that starts late (or is descheduled) simply does fewer chunks, or none. If the
+ * caller's own chunk throws, it still waits for the chunks workers are computing before it
+ * rethrows, so that no worker counts a chunk into the next product.
  */
 export function parallelProduct(runChunk: ChunkRunner, memory: WebAssembly.Memory, job: GemmJob): void {
   const [, , , , , , , m, k, accumulate, n8] = job;
