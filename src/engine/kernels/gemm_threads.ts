@@ -89,18 +89,20 @@ function pool(memory: WebAssembly.Memory, size: number): Pool | undefined {
     p.ctl.fill(-1, CONTROL.held, CONTROL.held + 8);
     pools.set(memory, p);
   }
-  const module = gemmModule(true);
-  while (p.started < Math.min(size, MAX_WORKERS)) {
-    const thread = ++p.started;
-    const pp = p;
-    const onError = (error: unknown) => {
-      drop(pp, thread);
-      process.emitWarning(`GEMM worker thread ${thread} died (${String(error)}); products continue without it`, 'TrainkitWarning');
-    };
-    const worker = startGemmWorker({ memory, module, control: p.ctl.buffer as SharedArrayBuffer, messages: p.messages, thread, onError, onExit: () => drop(pp, thread) });
-    p.workers.push({ worker, thread });
-  }
+  while (p.started < Math.min(size, MAX_WORKERS)) addWorker(p, memory);
   return p;
+}
+
+/** Starts the pool's next worker thread, with handlers that take it out of the pool when it dies. */
+function addWorker(p: Pool, memory: WebAssembly.Memory): void {
+  const thread = ++p.started;
+  const onError = (error: unknown) => {
+    drop(p, thread);
+    process.emitWarning(`GEMM worker thread ${thread} died (${String(error)}); products continue without it`, 'TrainkitWarning');
+  };
+  const control = p.ctl.buffer as SharedArrayBuffer;
+  const worker = startGemmWorker({ memory, module: gemmModule(true), control, messages: p.messages, thread, onError, onExit: () => drop(p, thread) });
+  p.workers.push({ worker, thread });
 }
 
 function drop(p: Pool, thread: number): void {
