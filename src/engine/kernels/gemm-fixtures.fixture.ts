@@ -24,22 +24,23 @@ export function random(rng: Rng, size: number): Float32Array {
   return Float32Array.from({ length: size }, () => rng.normal());
 }
 
-/** Runs gemm on wasm tensors and returns C. */
+/** Runs gemm on wasm tensors and returns C (disposing the tensors, also when gemm throws). */
 export function run(aValues: Float32Array, bValues: Float32Array, m: number, k: number, n: number, transposeA: boolean, c0?: Float32Array): Float32Array {
   const be = tf.backend() as BackendWasm;
   const [a, b, c] = [tf.tensor(aValues), tf.tensor(bValues), tf.tensor(c0 ?? new Float32Array(m * n))];
   const view = (t: tf.Tensor) => be.typedArrayFromHeap(t as unknown as tf.TensorInfo) as Float32Array;
-  gemm(be, {
-    a: transposeA ? { ptr: view(a).byteOffset, rowStride: 4, colStride: 4 * m } : { ptr: view(a).byteOffset, rowStride: 4 * k, colStride: 4 },
-    b: { ptr: view(b).byteOffset, rowStride: 4 * n, colStride: 4 },
-    c: { ptr: view(c).byteOffset, rowStride: 4 * n, colStride: 4 },
-    m,
-    k,
-    n,
-    accumulate: c0 !== undefined,
-  });
-  const out = c.dataSync() as Float32Array;
-  tf.dispose([a, b, c]);
-  return out;
+  try {
+    gemm(be, {
+      a: transposeA ? { ptr: view(a).byteOffset, rowStride: 4, colStride: 4 * m } : { ptr: view(a).byteOffset, rowStride: 4 * k, colStride: 4 },
+      b: { ptr: view(b).byteOffset, rowStride: 4 * n, colStride: 4 },
+      c: { ptr: view(c).byteOffset, rowStride: 4 * n, colStride: 4 },
+      m,
+      k,
+      n,
+      accumulate: c0 !== undefined,
+    });
+    return c.dataSync() as Float32Array;
+  } finally {
+    tf.dispose([a, b, c]);
+  }
 }
-

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../backend.js';
 import { Rng } from '../rng.js';
-import { gemmAvailable, K_BLOCK } from './gemm.js';
+import { gemmAvailable } from './gemm.js';
+import { K_BLOCK } from './gemm_simd.js';
 import { random, reference, run } from './gemm-fixtures.fixture.js';
 import { chunking, setGemmThreads } from './gemm_threads.js';
 
