@@ -51,3 +51,4 @@ export {
   type BatchOptions,
 } from './dataset.js';
 export { isBatchSource, isBatchStream, type BatchSource, type BatchStream, type StreamBatch, type StreamRequest } from './stream.js';
+export { imageFolder, type ImageBatch, type ImageFolder, type ImageFolderOptions } from './image-folder.js';
