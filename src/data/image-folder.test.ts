@@ -10,7 +10,7 @@ import { PNG } from 'pngjs';
 import { InvalidArgumentError, TrainkitError } from '../errors.js';
 import { epochOrder } from './dataset.js';
 import { imageFolder, type ImageBatch, type ImageFolder } from './image-folder.js';
-import type { StreamRequest } from './stream.js';
+import { isBatchSource, isBatchStream, type StreamRequest } from './stream.js';
 
 await tf.setBackend('cpu');
 
@@ -182,6 +182,7 @@ test('startBatch skips whole batches of the same order, and dropRemainder drops 
 test('for await over the folder itself gives epoch 0 unshuffled in batches of batchSize', async () => {
   await withFolder(makeFolder({ a: 3, b: 2 }), async (dir) => {
     const f: ImageFolder = imageFolder(dir, { size: [3, 4], batchSize: 2 });
+    assert.ok(isBatchSource(f) && isBatchStream(f));
     const got = await collect(f);
     assert.deepEqual(got.indices, [0, 1, 2, 3, 4]);
     assert.deepEqual(got.shapes.map((s) => s[0]), [2, 2, 1]);

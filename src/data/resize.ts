@@ -47,9 +47,42 @@ function taps(inSize: number, outSize: number): Taps {
   return { first, count, weights, width };
 }
 
+/** Resizes each of the `rows` rows of an HWC image from `srcW` to `dstW` pixels. */
+function alongRows(src: Float32Array, rows: number, srcW: number, channels: number, dstW: number): Float32Array {
+  const tx = taps(srcW, dstW);
+  const out = new Float32Array(rows * dstW * channels);
+  for (let y = 0; y < rows; y++)
+    for (let o = 0; o < dstW; o++) {
+      const w0 = o * tx.width;
+      const from = (y * srcW + tx.first[o]) * channels;
+      const to = (y * dstW + o) * channels;
+      for (let c = 0; c < channels; c++) {
+        let s = 0;
+        for (let t = 0; t < tx.count[o]; t++) s += tx.weights[w0 + t] * src[from + t * channels + c];
+        out[to + c] = s;
+      }
+    }
+  return out;
+}
+
+/** Resizes the columns of an image of `srcH` rows of `rowLength` values to `dstH` rows, into `out` from `offset`. */
+function alongColumns(src: Float32Array, srcH: number, rowLength: number, dstH: number, out: Float32Array, offset: number): void {
+  const ty = taps(srcH, dstH);
+  for (let o = 0; o < dstH; o++) {
+    const w0 = o * ty.width;
+    const to = offset + o * rowLength;
+    for (let x = 0; x < rowLength; x++) {
+      let s = 0;
+      for (let t = 0; t < ty.count[o]; t++) s += ty.weights[w0 + t] * src[(ty.first[o] + t) * rowLength + x];
+      out[to + x] = s;
+    }
+  }
+}
+
 /**
  * Resizes an HWC float image to dstH × dstW (see the module comment) and writes it into `out`
- * from `offset`; returns `out`. The same size copies the pixels unchanged.
+ * from `offset`; returns `out`. Rows first, then columns, as PIL does; a pass whose size does not
+ * change is skipped, so the same size copies the pixels unchanged.
  *
  * @example
  * const small = resizeBilinear(pixels, 64, 48, 3, 32, 24);   // 32 × 24 × 3 values
@@ -64,39 +97,8 @@ export function resizeBilinear(
   out: Float32Array = new Float32Array(dstH * dstW * channels),
   offset = 0,
 ): Float32Array {
-  if (srcH === dstH && srcW === dstW) {
-    out.set(src.subarray(0, srcH * srcW * channels), offset);
-    return out;
-  }
-  // Rows first (srcH × dstW), then columns, as PIL does; a pass whose size does not change is skipped.
-  const rowIn = srcW * channels;
-  const rowMid = dstW * channels;
-  const mid = srcW === dstW ? src : new Float32Array(srcH * rowMid);
-  const tx = taps(srcW, dstW);
-  if (srcW !== dstW)
-    for (let y = 0; y < srcH; y++)
-      for (let o = 0; o < dstW; o++) {
-        const w0 = o * tx.width;
-        const from = y * rowIn + tx.first[o] * channels;
-        for (let c = 0; c < channels; c++) {
-          let s = 0;
-          for (let t = 0; t < tx.count[o]; t++) s += tx.weights[w0 + t] * src[from + t * channels + c];
-          mid[y * rowMid + o * channels + c] = s;
-        }
-      }
-  if (srcH === dstH) {
-    out.set(mid.subarray(0, dstH * rowMid), offset);
-    return out;
-  }
-  const ty = taps(srcH, dstH);
-  for (let o = 0; o < dstH; o++) {
-    const w0 = o * ty.width;
-    const to = offset + o * rowMid;
-    for (let x = 0; x < rowMid; x++) {
-      let s = 0;
-      for (let t = 0; t < ty.count[o]; t++) s += ty.weights[w0 + t] * mid[(ty.first[o] + t) * rowMid + x];
-      out[to + x] = s;
-    }
-  }
+  const mid = srcW === dstW ? src.subarray(0, srcH * srcW * channels) : alongRows(src, srcH, srcW, channels, dstW);
+  if (srcH === dstH) out.set(mid, offset);
+  else alongColumns(mid, srcH, dstW * channels, dstH, out, offset);
   return out;
 }
