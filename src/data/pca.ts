@@ -6,9 +6,10 @@
  * default picks 'randomized' when d > 500 and k < d/2.
  *
  * Measured with `npx tsx bench/pca.ts --exact` (wasm, 2 threads, on a shared 2-core machine at load
- * average ~8, where a 1024³ product ran at 8–10 GFLOP/s instead of 32): 10,000 Fashion-MNIST
- * images (d = 784, k = 50): exact 26 s, randomized 3.5 s; 10,000 × 3,072 (k = 100): randomized
- * 41 s, exact ~400 s by its O(n·d² + d³) count scaled from d = 784 (not run).
+ * average ~4.5): 10,000 Fashion-MNIST images (d = 784, k = 50): exact 9.3 s, randomized 1.3 s;
+ * 10,000 × 3,072 (k = 100): randomized 5.6 s, exact ~6 minutes by its O(n·d² + d³) count scaled
+ * from d = 784 (not run). At load ~8 the same runs took 26 s, 3.5 s and (before the products ran
+ * block by block) 41 s.
  */
 import type { ArrayDataset } from './dataset.js';
 import { principalAxes, type PrincipalAxesOptions } from './principal-axes.js';

@@ -6,7 +6,10 @@
  * 1. Q₀ = orth(Ω), Ω a d × l Gaussian test matrix, l = k + oversampling.
  * 2. q power iterations Qᵢ = orth(C·Qᵢ₋₁), with C·Q computed as X̄ᵀ(X̄·Q) / n: two matrix products
  *    of n·d·l multiply-adds each on the tensor engine (`tf.matMul`: trainkit's GEMM on wasm),
- *    re-orthonormalised on the host in float64 (`orthonormalizeRows`).
+ *    re-orthonormalised on the host in float64 (`orthonormalizeRows`). X̄ is kept in blocks of
+ *    rows (`BLOCK_VALUES` values each) and both products run block by block, so the second reads
+ *    a block the first has just brought into the cache: on wasm the products ran 1.4–3× faster
+ *    than on the whole 10,000 × 3,072 matrix at once (measured: 42–46 against 14–25 GFLOP/s).
  * 3. Rayleigh–Ritz: the l × l matrix B = Qᵀ C Q = (X̄Q)ᵀ(X̄Q) / n, its eigendecomposition
  *    B = U Λ Uᵀ (`symmetricEigen`, float64), and the eigenvectors Q·U.
  *
@@ -42,15 +45,55 @@ export interface TopEigen {
   vectors: Float64Array;
 }
 
+/** Values per block of rows of the centred data (8 MB of float32). */
+const BLOCK_VALUES = 2 ** 21;
+
 /** Q (rows of `qt`, l × d) as a float32 tensor of shape [l, d]. */
 const upload = (qt: Float64Array, l: number, d: number): tf.Tensor2D => tf.tensor2d(Float32Array.from(qt), [l, d]);
+
+/** The centred examples x − mean as float32 tensors of at most BLOCK_VALUES values, by rows. */
+function centredBlocks(x: Float32Array, n: number, d: number, mean: ArrayLike<number>): tf.Tensor2D[] {
+  const rows = Math.max(1, Math.floor(BLOCK_VALUES / d));
+  const m = tf.tensor1d(Float32Array.from(mean));
+  const blocks: tf.Tensor2D[] = [];
+  for (let start = 0; start < n; start += rows) {
+    const end = Math.min(n, start + rows);
+    blocks.push(tf.tidy(() => tf.sub(tf.tensor2d(x.subarray(start * d, end * d), [end - start, d]), m)));
+  }
+  m.dispose();
+  return blocks;
+}
+
+/** Σ_b f(X̄_b), summed block by block in order (one partial product alive at a time), read back. */
+function sumOverBlocks(blocks: tf.Tensor2D[], f: (block: tf.Tensor2D) => tf.Tensor): Float32Array {
+  let sum = tf.tidy(() => f(blocks[0]));
+  for (const block of blocks.slice(1)) {
+    const next = tf.tidy(() => tf.add(sum, f(block)));
+    sum.dispose();
+    sum = next;
+  }
+  const values = sum.dataSync() as Float32Array;
+  sum.dispose();
+  return values;
+}
+
+/** Σ_b (X̄_b·Q)ᵀ·X̄_b = (X̄ᵀX̄Q)ᵀ, l × d: the rows of n·C·Q. */
+const covarianceTimes = (blocks: tf.Tensor2D[], q: tf.Tensor2D): Float32Array =>
+  sumOverBlocks(blocks, (b) => tf.matMul(tf.matMul(b, q, false, true), b, true, false));
+
+/** Σ_b (X̄_b·Q)ᵀ(X̄_b·Q) = n·QᵀCQ, l × l. */
+const projectedCovariance = (blocks: tf.Tensor2D[], q: tf.Tensor2D): Float32Array =>
+  sumOverBlocks(blocks, (b) => {
+    const y = tf.matMul(b, q, false, true);
+    return tf.matMul(y, y, true, false);
+  });
 
 /**
  * Randomized subspace iteration (see the module comment) on the row-major n × d examples `x`
  * centred on `mean`. Options are taken as given (the caller checks them).
  *
  * @example
- * const { values, vectors } = randomizedEigen(ds.x, ds.size, 784, mean, { k: 50, oversampling: 10, powerIterations: 7, seed: 0 });
+ * const { values, vectors } = randomizedEigen(ds.x, ds.size, 784, mean, { k: 50, oversampling: 50, powerIterations: 4, seed: 0 });
  */
 export function randomizedEigen(
   x: Float32Array,
@@ -65,24 +108,21 @@ export function randomizedEigen(
   const qt = new Float64Array(l * d);
   for (let i = 0; i < qt.length; i++) qt[i] = rng.normal();
   orthonormalizeRows(qt, l, d, rng);
-  const centred = tf.tidy(() => tf.sub(tf.tensor2d(x, [n, d]), tf.tensor1d(Float32Array.from(mean))));
+  const blocks = centredBlocks(x, n, d, mean);
   let b: Float32Array;
   try {
     for (let i = 0; i < powerIterations; i++) {
-      // (X̄ᵀ(X̄Q))ᵀ = (X̄Q)ᵀX̄, l × d: the rows of the next Qᵀ before orthonormalisation (the 1/n does not change the span).
-      const z = tf.tidy(() => tf.matMul(tf.matMul(centred, upload(qt, l, d), false, true), centred, true, false));
-      qt.set(z.dataSync());
-      z.dispose();
+      // The 1/n does not change the span.
+      const q = upload(qt, l, d);
+      qt.set(covarianceTimes(blocks, q));
+      q.dispose();
       orthonormalizeRows(qt, l, d, rng);
     }
-    const bt = tf.tidy(() => {
-      const y = tf.matMul(centred, upload(qt, l, d), false, true);
-      return tf.matMul(y, y, true, false);
-    });
-    b = bt.dataSync() as Float32Array;
-    bt.dispose();
+    const q = upload(qt, l, d);
+    b = projectedCovariance(blocks, q);
+    q.dispose();
   } finally {
-    centred.dispose();
+    tf.dispose(blocks);
   }
   const small = new Float64Array(l * l);
   // Symmetrise: the float32 product is symmetric only up to rounding.
