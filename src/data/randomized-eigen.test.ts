@@ -9,6 +9,7 @@ import { orthonormalizeRows } from './orthonormalize.js';
 import { fitPca, type Pca } from './pca.js';
 import { applyPreprocessor } from './preprocess.js';
 import { autoSolver } from './principal-axes.js';
+import { randomizedEigen } from './randomized-eigen.js';
 import { subspaceSine } from './subspace.js';
 import { fitWhitening } from './whitening.js';
 
@@ -117,6 +118,23 @@ test('randomized PCA whitening leaves the training data with covariance the iden
       // exactly uncorrelated on the projected covariance, so only rounding remains (2.7e-6, as above).
       assert.ok(Math.abs(c - (a === b ? 1 : 0)) < 1e-5, `cov[${a}][${b}] = ${c}`);
     }
+});
+
+test('products over blocks of rows agree with one block (rounding only: 1.5e-5) and free every block', () => {
+  const ds = withSpectrum(N, D, GAPPED, 9);
+  const mean = new Float64Array(D);
+  for (let i = 0; i < N; i++) for (let t = 0; t < D; t++) mean[t] += ds.x[i * D + t] / N;
+  const options = { k: 8, oversampling: 10, powerIterations: 4, seed: 1 };
+  const whole = randomizedEigen(ds.x, N, D, mean, options);
+  const before = tf.memory().numTensors;
+  const blocked = randomizedEigen(ds.x, N, D, mean, { ...options, rowsPerBlock: 300 }); // 7 blocks, the last of 200 rows
+  assert.equal(tf.memory().numTensors, before);
+  for (let j = 0; j < 8; j++) {
+    assert.ok(Math.abs(blocked.values[j] - whole.values[j]) / whole.values[j] < 1.5e-5, `value ${j}`);
+    let dot = 0;
+    for (let t = 0; t < D; t++) dot += blocked.vectors[j * D + t] * whole.vectors[j * D + t];
+    assert.ok(Math.sqrt(Math.max(0, 1 - dot * dot)) < 3e-5, `vector ${j}: |cos| ${Math.abs(dot)}`);
+  }
 });
 
 test('randomized PCA leaks no tensors (fitPca and PCA whitening)', () => {

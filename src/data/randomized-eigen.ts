@@ -37,6 +37,8 @@ export interface RandomizedEigenOptions {
   powerIterations: number;
   /** Seed of the Gaussian test matrix. */
   seed: number;
+  /** Rows of the centred data per block (default: as many as fit in `BLOCK_VALUES` values). */
+  rowsPerBlock?: number;
 }
 
 /** The top k eigenvalues (largest first) and unit eigenvectors (rows, k × d) of the covariance. */
@@ -51,9 +53,8 @@ const BLOCK_VALUES = 2 ** 21;
 /** Q (rows of `qt`, l × d) as a float32 tensor of shape [l, d]. */
 const upload = (qt: Float64Array, l: number, d: number): tf.Tensor2D => tf.tensor2d(Float32Array.from(qt), [l, d]);
 
-/** The centred examples x − mean as float32 tensors of at most BLOCK_VALUES values, by rows. */
-function centredBlocks(x: Float32Array, n: number, d: number, mean: ArrayLike<number>): tf.Tensor2D[] {
-  const rows = Math.max(1, Math.floor(BLOCK_VALUES / d));
+/** The centred examples x − mean as float32 tensors of `rows` rows (the last one fewer). */
+function centredBlocks(x: Float32Array, n: number, d: number, mean: ArrayLike<number>, rows: number): tf.Tensor2D[] {
   const m = tf.tensor1d(Float32Array.from(mean));
   const blocks: tf.Tensor2D[] = [];
   for (let start = 0; start < n; start += rows) {
@@ -102,13 +103,13 @@ export function randomizedEigen(
   mean: ArrayLike<number>,
   options: RandomizedEigenOptions,
 ): TopEigen {
-  const { k, oversampling, powerIterations, seed } = options;
+  const { k, oversampling, powerIterations, seed, rowsPerBlock = Math.max(1, Math.floor(BLOCK_VALUES / d)) } = options;
   const l = Math.min(d, k + oversampling);
   const rng = new Rng(seed);
   const qt = new Float64Array(l * d);
   for (let i = 0; i < qt.length; i++) qt[i] = rng.normal();
   orthonormalizeRows(qt, l, d, rng);
-  const blocks = centredBlocks(x, n, d, mean);
+  const blocks = centredBlocks(x, n, d, mean, rowsPerBlock);
   let b: Float32Array;
   try {
     for (let i = 0; i < powerIterations; i++) {
