@@ -7,7 +7,7 @@
  * ("twice is enough", Giraud, Langou & Rozložník 2005: the second pass restores orthogonality to
  * working precision however ill-conditioned the input). A row left with almost nothing of its own
  * (the input's rank is below l) is replaced by a fresh random direction, so the result always has
- * l orthonormal rows. Cost 4·l²·d multiply-adds.
+ * l orthonormal rows. Cost 2·l²·d multiply-adds (two passes of a dot product and an update per pair).
  */
 import type { Rng } from '../engine/rng.js';
 

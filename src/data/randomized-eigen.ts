@@ -16,12 +16,13 @@
  * Each iteration multiplies the share of an eigenvector j ≤ k outside span(Q) by about
  * λ_{l+1}/λⱼ, so q iterations leave an angle of about tan θ₀ · (λ_{l+1}/λⱼ)^q (Saad 2011,
  * "Numerical Methods for Large Eigenvalue Problems", Theorem 5.2), with tan θ₀ the angle of the
- * Gaussian start (of order √(d·l)/(l − j) with high probability). Ritz values never exceed the
- * true eigenvalues and err by about λⱼ·sin²θ. The products run in float32: results carry a
- * relative error of order 1e-6·λ₁/(gap to the neighbouring eigenvalue) besides.
+ * Gaussian start (about 1 + e·√l·√(d − j)/(l − j) in expectation, Halko et al. §10). Ritz values
+ * never exceed the true eigenvalues and err by about λⱼ·sin²θ. The products run in float32:
+ * results carry a relative error of order 1e-6·λ₁/(gap to the neighbouring eigenvalue) besides.
  *
- * Cost: (2q + 2)·n·d·l multiply-adds on the engine, 4·(q + 1)·l²·d on the host, memory n·d
- * float32 on the engine (the centred data) plus a few l × d and n × l matrices.
+ * Cost: (2q + 1)·n·d·l + n·l² multiply-adds on the engine, 2·(q + 1)·l²·d + k·l·d on the host;
+ * memory n·d float32 on the engine (the centred data) plus a few l × d matrices and one block's
+ * n_b × l product.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../engine/rng.js';
