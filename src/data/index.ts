@@ -37,7 +37,8 @@ export {
 } from './split.js';
 export { symmetricEigen, type SymmetricEigen } from './eigen.js';
 export { fitMeanSubtraction, fitStandardization, type Normalization, type NormalizeOptions } from './normalize.js';
-export { fitPca, pcaReconstruct, type Pca } from './pca.js';
+export { fitPca, pcaReconstruct, type Pca, type PcaOptions } from './pca.js';
+export type { PcaSolver } from './principal-axes.js';
 export { fitWhitening, type Whitening, type WhiteningOptions } from './whitening.js';
 export { applyPreprocessor, preprocessValues, type Preprocessor } from './preprocess.js';
 export {
@@ -51,3 +52,4 @@ export {
   type BatchOptions,
 } from './dataset.js';
 export { isBatchSource, isBatchStream, type BatchSource, type BatchStream, type StreamBatch, type StreamRequest } from './stream.js';
+export { imageFolder, type ImageBatch, type ImageFolder, type ImageFolderOptions } from './image-folder.js';

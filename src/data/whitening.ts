@@ -2,13 +2,14 @@
  * Whitening, fitted on the training set: decorrelate the features and give each unit variance.
  * PCA whitening rotates onto the principal axes and divides by √(λ + ε); ZCA whitening (Bell &
  * Sejnowski 1997) rotates back, W = V·diag(1/√(λ + ε))·Vᵀ, the whitening closest to the original
- * data (images stay images). ε regularises tiny eigenvalues (the course's 1e-5). Covariance and
- * eigendecomposition run on the host in float64, as in `fitPca`.
+ * data (images stay images). ε regularises tiny eigenvalues (the course's 1e-5). The eigenpairs
+ * come from `principalAxes`: ZCA needs all d of them (the exact route); PCA whitening with k
+ * components may take the randomized route, as `fitPca` does.
  */
 import { checkNumber, InvalidArgumentError } from '../errors.js';
 import type { ArrayDataset } from './dataset.js';
-import { symmetricEigen } from './eigen.js';
-import { checkFitSize, meanAndCovariance, projectCentered, sizeOf } from './statistics.js';
+import { principalAxes, type PrincipalAxesOptions } from './principal-axes.js';
+import { projectCentered, sizeOf } from './statistics.js';
 
 /** The plain-data state of a fitted whitening: x' = W·(x − mean). JSON-serialisable. */
 export interface Whitening {
@@ -24,7 +25,7 @@ export interface Whitening {
   epsilon: number;
 }
 
-export interface WhiteningOptions {
+export interface WhiteningOptions extends Omit<PrincipalAxesOptions, 'k'> {
   /** 'zca' (default) or 'pca'. */
   method?: 'pca' | 'zca';
   /** Added to each eigenvalue before the square root (default 1e-5). */
@@ -35,7 +36,9 @@ export interface WhiteningOptions {
 
 /**
  * Fits PCA or ZCA whitening. On the training data itself the whitened covariance is
- * diag(λᵢ / (λᵢ + ε)): the identity up to ε.
+ * diag(λᵢ / (λᵢ + ε)): the identity up to ε. `solver`, `oversampling`, `powerIterations` and
+ * `seed` choose how the eigenpairs are computed, as for `fitPca` (default 'auto'); ZCA whitening
+ * takes the exact route.
  *
  * @example
  * const zca = fitWhitening(train, { method: 'zca', epsilon: 1e-2 });
@@ -43,23 +46,24 @@ export interface WhiteningOptions {
  */
 export function fitWhitening(ds: ArrayDataset, options: WhiteningOptions = {}): Whitening {
   const d = sizeOf(ds.xShape);
-  const o = { method: 'zca' as const, epsilon: 1e-5, k: d, ...options };
-  if (o.method !== 'pca' && o.method !== 'zca') throw new InvalidArgumentError('method', o.method, "'pca' or 'zca'");
-  checkNumber('epsilon', o.epsilon, { min: 0 });
-  checkNumber('k', o.k, { min: 1, max: d, integer: true });
-  if (o.method === 'zca' && o.k !== d) throw new InvalidArgumentError('k', o.k, `${d} (all components) for ZCA whitening`);
-  checkFitSize('fitWhitening', ds);
-  const { mean, covariance } = meanAndCovariance(ds);
-  const { values, vectors } = symmetricEigen(covariance, d);
-  const inv = Array.from(values.subarray(0, o.k), (v) => {
-    const s = Math.max(0, v) + o.epsilon;
-    if (s <= 0) throw new InvalidArgumentError('epsilon', o.epsilon, '> 0: the covariance is singular');
+  // `route`: the options of principalAxes (solver, oversampling, powerIterations, seed), as given.
+  const { method, epsilon, k, ...route } = { method: 'zca' as const, epsilon: 1e-5, k: d, ...options };
+  if (method !== 'pca' && method !== 'zca') throw new InvalidArgumentError('method', method, "'pca' or 'zca'");
+  checkNumber('epsilon', epsilon, { min: 0 });
+  checkNumber('k', k, { min: 1, max: d, integer: true });
+  if (method === 'zca' && k !== d) throw new InvalidArgumentError('k', k, `${d} (all components) for ZCA whitening`);
+  if (method === 'zca' && route.solver === 'randomized')
+    throw new InvalidArgumentError('solver', route.solver, "'auto' or 'exact' for ZCA whitening (it needs all d eigenpairs)");
+  const { mean, values, vectors } = principalAxes(ds, { ...route, k }, 'fitWhitening');
+  const inv = Array.from(values.subarray(0, k), (v) => {
+    const s = Math.max(0, v) + epsilon;
+    if (s <= 0) throw new InvalidArgumentError('epsilon', epsilon, '> 0: the covariance is singular');
     return 1 / Math.sqrt(s);
   });
   let matrix: number[];
-  if (o.method === 'pca') {
-    matrix = new Array<number>(o.k * d);
-    for (let r = 0; r < o.k; r++) for (let j = 0; j < d; j++) matrix[r * d + j] = inv[r] * vectors[r * d + j];
+  if (method === 'pca') {
+    matrix = new Array<number>(k * d);
+    for (let r = 0; r < k; r++) for (let j = 0; j < d; j++) matrix[r * d + j] = inv[r] * vectors[r * d + j];
   } else {
     const w = new Float64Array(d * d);
     for (let r = 0; r < d; r++)
@@ -72,12 +76,12 @@ export function fitWhitening(ds: ArrayDataset, options: WhiteningOptions = {}): 
   }
   return {
     kind: 'whitening',
-    method: o.method,
+    method: method,
     inputShape: [...ds.xShape],
     mean: [...mean],
     matrix,
-    outputShape: o.method === 'pca' ? [o.k] : [...ds.xShape],
-    epsilon: o.epsilon,
+    outputShape: method === 'pca' ? [k] : [...ds.xShape],
+    epsilon: epsilon,
   };
 }
 
