@@ -37,7 +37,9 @@ import { checkStateStructure, disposeCheckpoint, loadCheckpoint, renameStateKeys
 import { CheckpointError, NonFiniteError } from './errors.js';
 import { evaluateWith } from './evaluate.js';
 import { type Loss, type LossName, resolveLoss } from './losses.js';
-import { type Metric, type MetricName, resolveMetric } from './metrics.js';
+import { type Metric, type MetricName, isMeanMetric, resolveMetric } from './metrics.js';
+import type { AggregateMetric } from './aggregate-metric.js';
+import { batchWeights, classWeightArray, type ClassWeight } from './sample-weights.js';
 import { layerRngStates, setLayerRngStates } from './layer-rng.js';
 import { adaptModel, type Model } from './model.js';
 import { progressLogger, type ProgressOptions } from './progress.js';
@@ -56,8 +58,18 @@ export interface FitOptions {
   batchSize?: number;
   /** Default 'softmaxCrossEntropy'. */
   loss?: Loss | LossName;
-  /** Metrics besides the loss. Default ['accuracy']. */
-  metrics?: Array<Metric | MetricName>;
+  /**
+   * Metrics besides the loss. Default ['accuracy']. Accumulating ones ('precision', 'recall', 'f1',
+   * 'auc', any AggregateMetric) are reported for validation only; training batches report the
+   * mean-style ones.
+   */
+  metrics?: Array<Metric | AggregateMetric<any, number> | MetricName>;
+  /**
+   * Weights of the loss by class (int32 labels): example i weighs classWeight[y_i] (times its
+   * `data.train.weight[i]` when the dataset has weights); the batch loss is Σ w_i·l_i / Σ w_i, as
+   * torch's CrossEntropyLoss(weight=...). Training only (validation is unweighted by class). Default: none.
+   */
+  classWeight?: ClassWeight;
   /** Seeds the data order and the model's generator. Default 0. */
   seed?: number;
   /** Validate after every epoch ('epoch', default) or every N steps. */
@@ -107,7 +119,7 @@ const DEFAULTS = {
   epochs: 1,
   batchSize: 32,
   loss: 'softmaxCrossEntropy' as Loss | LossName,
-  metrics: ['accuracy'] as Array<Metric | MetricName>,
+  metrics: ['accuracy'] as Array<Metric | AggregateMetric<any, number> | MetricName>,
   seed: 0,
   validateEvery: 'epoch' as 'epoch' | number,
   logEvery: 50,
@@ -138,6 +150,17 @@ function checkOptions(o: typeof DEFAULTS & FitOptions, data: FitData): void {
     throw new InvalidArgumentError('batchSize', o.batchSize, `at most the training-set size ${data.train.size} with dropRemainder`);
 }
 
+/** The loss weights of a training batch: the dataset's per-example weights times the class weights. */
+function exampleWeights(d: ArrayDataset, y: tf.Tensor, indices: Int32Array, classWeight: Float32Array | undefined): tf.Tensor | undefined {
+  if (d.weight === undefined) return batchWeights(y, { classWeight });
+  const weight = tf.tensor1d(Float32Array.from(indices, (i) => d.weight![i]));
+  try {
+    return batchWeights(y, { weight, classWeight });
+  } finally {
+    weight.dispose();
+  }
+}
+
 /**
  * Trains `model` on `data.train` for `epochs`, validating on `data.validation` when given.
  * A LayersModel's weights change in place; a functional model's `params` is replaced by the
@@ -163,7 +186,9 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   checkOptions(o, data);
   const adapter = adaptModel(model);
   const loss = resolveLoss(o.loss);
-  const metrics = o.metrics.map(resolveMetric);
+  const allMetrics = o.metrics.map(resolveMetric) as Array<Metric | AggregateMetric<any, number>>;
+  const metrics = allMetrics.filter(isMeanMetric);
+  const classWeight = o.classWeight === undefined ? undefined : classWeightArray(o.classWeight, data.train.numClasses);
   const optimizer = o.optimizer;
   const valBatch = o.validationBatchSize ?? o.batchSize;
 
@@ -268,7 +293,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   };
   const validate = async (): Promise<void> => {
     if (data.validation === undefined) return;
-    const logs = await evaluateWith(adapter, data.validation, valBatch, loss, metrics);
+    const logs = await evaluateWith(adapter, data.validation, valBatch, loss, allMetrics);
     lastValidation = Object.fromEntries(Object.entries(logs).map(([k, v]) => [`val_${k}`, v]));
     history.validations.push({ step: position.step, epoch: position.epoch, logs: lastValidation });
     await callHook(callbacks, 'onValidationEnd', ctx, position.step, lastValidation);
@@ -278,8 +303,8 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
    * One update. Returns, at a logging step, a tensor [loss, gradNorm, ratio per weight] to read
    * (with the weights' names); nothing is read here.
    */
-  const trainStep = (x: tf.Tensor, y: tf.Tensor, n: number, s: number, logStep: boolean): { read?: tf.Tensor; names: string[] } => {
-    const out = adapter.lossAndGrads((logits) => loss(logits, y), x, rng);
+  const trainStep = (x: tf.Tensor, y: tf.Tensor, w: tf.Tensor | undefined, n: number, s: number, logStep: boolean): { read?: tf.Tensor; names: string[] } => {
+    const out = adapter.lossAndGrads((logits) => loss(logits, y, w), x, rng);
     const before = logStep ? treeLeavesWithPaths(adapter.trainable()).map(([p, t]): [string, tf.Tensor] => [p, tf.clone(t)]) : [];
     let gradNorm: tf.Scalar | undefined;
     try {
@@ -337,11 +362,13 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
         const s = position.step + 1;
         const logStep = s % o.logEvery === 0;
         let result: { read?: tf.Tensor; names: string[] };
+        let w: tf.Tensor | undefined;
         try {
           await callHook(callbacks, 'onBatchBegin', ctx, position.step);
-          result = trainStep(b.x, b.y, b.indices.length, s, logStep);
+          w = exampleWeights(data.train, b.y, b.indices, classWeight);
+          result = trainStep(b.x, b.y, w, b.indices.length, s, logStep);
         } finally {
-          tf.dispose([b.x, b.y]);
+          tf.dispose([b.x, b.y, ...(w === undefined ? [] : [w])]);
         }
         const logs: StepLogs = { step: s, epoch, batch: position.batch, size: b.indices.length, logged: logStep };
         examples += b.indices.length;
