@@ -64,8 +64,10 @@ function table(headers: string[], cells: string[][], footer: string[]): string {
  *
  * @example
  * console.log(summary(model).text);
- * // Layer (type)        Output shape   Param #
- * // dense_Dense1 (Dense)  [null, 256]   200,960 ...   Total params: 203,530
+ * // Layer (type)           Output shape   Param #
+ * // dense_Dense1 (Dense)   [null, 256]    200,960
+ * // ...
+ * // Total params: 203,530
  */
 export function summary(model: Model): ModelSummary {
   const adapter = adaptModel(model);

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { Rng } from '../engine/rng.js';
+import { predict } from './predict.js';
+import { blobs, functionalMlp, layersMlp } from './toy-fixtures.test.js';
+
+await tf.setBackend('cpu');
+
+const data = blobs(23, { seed: 5 });
+
+test('predict gives, batch by batch, the outputs of one inference pass over all examples, for both model kinds', () => {
+  const functional = functionalMlp({ dropout: 0.5 }); // dropout must be off in inference
+  const layers = layersMlp();
+  const x = tf.tensor2d(data.x, [data.size, 8]);
+  const expectedF = functional.apply(functional.params, x, { training: false, rng: new Rng(0) });
+  const expectedL = layers.predict(x) as tf.Tensor;
+  const before = tf.memory().numTensors;
+  for (const [model, expected] of [[functional, expectedF], [layers, expectedL]] as const) {
+    for (const input of [x, data]) {
+      const out = predict(model, input, { batchSize: 5 });
+      assert.deepEqual(out.shape, [23, 3]);
+      assert.deepEqual(Array.from(out.dataSync()), Array.from(expected.dataSync()));
+      out.dispose();
+    }
+  }
+  assert.equal(tf.memory().numTensors, before, 'only the returned tensor is left, and the caller disposed it');
+  tf.dispose([x, expectedF, expectedL, ...Object.values(functional.params as Record<string, tf.Tensor>)]);
+  layers.dispose();
+});
+
+test('predict refuses a scalar, an empty input and a bad batch size', () => {
+  const model = functionalMlp();
+  const s = tf.scalar(1);
+  const empty = tf.zeros([0, 8]);
+  const before = tf.memory().numTensors;
+  assert.throws(() => predict(model, s), /Invalid x: "a scalar tensor"/);
+  assert.throws(() => predict(model, empty), /Invalid x: "no examples"/);
+  assert.throws(() => predict(model, data, { batchSize: 0 }), /Invalid batchSize: 0/);
+  assert.throws(() => predict(model, [1, 2] as never), /Invalid x: \[1,2\] \(expected a tensor \[n, \.\.\.\] or an ArrayDataset\)/);
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([s, empty, ...Object.values(model.params as Record<string, tf.Tensor>)]);
+});
