@@ -26,7 +26,12 @@ export interface AggregateMetric<S extends tf.TensorContainer = any, V = number>
   result(state: S): Promise<V>;
 }
 
-/** True for an AggregateMetric (an object with `init`, `accumulate` and `result`). */
+/**
+ * True for an AggregateMetric (an object with `init`, `accumulate` and `result`).
+ *
+ * @example
+ * isAggregateMetric(f1()); // true; isAggregateMetric(accuracy()) is false
+ */
 export function isAggregateMetric(m: unknown): m is AggregateMetric<tf.TensorContainer, unknown> {
   if (m === null || typeof m !== 'object') return false;
   const a = m as AggregateMetric;

@@ -11,7 +11,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors.js';
 import type { AggregateMetric } from './aggregate-metric.js';
 
-/** True and predicted classes of a batch ([n] int32 each) and the class count. */
+/**
+ * True and predicted classes of a batch ([n] int32 each, owned by the caller) and the class count.
+ *
+ * @example
+ * const { truth, predicted, numClasses } = batchClasses(tf.tensor2d([[2, 1]]), tf.tensor1d([1], 'int32')); // [1], [0], 2
+ */
 export function batchClasses(logits: tf.Tensor, targets: tf.Tensor): { truth: tf.Tensor; predicted: tf.Tensor; numClasses: number } {
   return tf.tidy(() => {
     const last = logits.rank === 0 ? 1 : logits.shape[logits.rank - 1];
@@ -29,7 +34,12 @@ export function batchClasses(logits: tf.Tensor, targets: tf.Tensor): { truth: tf
   });
 }
 
-/** Counts of (true, predicted) class pairs of one batch: [C, C] float32 (exact below 2^24). */
+/**
+ * Counts of (true, predicted) class pairs of one batch: [C, C] float32 (exact below 2^24).
+ *
+ * @example
+ * batchConfusion(tf.tensor2d([[2, 1], [0, 3]]), tf.tensor1d([1, 1], 'int32')); // [[0, 0], [1, 1]]
+ */
 export function batchConfusion(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor {
   const { truth, predicted, numClasses } = batchClasses(logits, targets);
   return tf.tidy(() => {

@@ -46,7 +46,12 @@ export async function evaluate(model: Model | ModelAdapter, data: ArrayDataset, 
   return evaluateWith(asAdapter(model), data, o.batchSize, resolveLoss(o.loss), o.metrics.map(resolveMetric) as Array<Metric | AggregateMetric<any, number>>);
 }
 
-/** `evaluate` with resolved loss and metrics (the loop's route). */
+/**
+ * `evaluate` with resolved loss and metrics (the loop's route: fit validates through it).
+ *
+ * @example
+ * const logs = await evaluateWith(adaptModel(model), validation, 256, softmaxCrossEntropy(), [accuracy(), f1()]);
+ */
 export async function evaluateWith(
   model: ModelAdapter,
   data: ArrayDataset,

@@ -67,7 +67,9 @@ export interface FitOptions {
   /**
    * Weights of the loss by class (int32 labels): example i weighs classWeight[y_i] (times its
    * `data.train.weight[i]` when the dataset has weights); the batch loss is Σ w_i·l_i / Σ w_i, as
-   * torch's CrossEntropyLoss(weight=...). Training only (validation is unweighted by class). Default: none.
+   * torch's CrossEntropyLoss(weight=...). Training only (validation is unweighted by class; a
+   * validation set's own `weight` weights its loss). The epoch's training loss is then the mean of
+   * the batches' weighted losses, weighted by batch size. Default: none.
    */
   classWeight?: ClassWeight;
   /** Seeds the data order and the model's generator. Default 0. */

@@ -24,7 +24,12 @@ export interface Metric {
 /** Named metrics `fit` and `evaluate` accept instead of objects ('precision', 'recall', 'f1': macro over classes; 'auc': binary ROC AUC). */
 export type MetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'auc';
 
-/** True for a mean-style Metric (one with `compute`). */
+/**
+ * True for a mean-style Metric (one with `compute`).
+ *
+ * @example
+ * isMeanMetric(accuracy()); // true; isMeanMetric(f1()) is false
+ */
 export function isMeanMetric(m: Metric | AggregateMetric): m is Metric {
   return typeof (m as Metric).compute === 'function';
 }
