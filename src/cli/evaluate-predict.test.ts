@@ -99,7 +99,7 @@ test('predict gives the class and probabilities of the saved model for png, jpg,
   // The reference: the saved model's softmax on the same two test images.
   const model = await tfl.loadLayersModel(fileLoader(join(runDir, 'model', 'model.json')));
   const x = tf.tensor2d(test_.x.subarray(0, 2 * 784), [2, 784]);
-  const logits = predict(model, x);
+  const logits = await predict(model, x);
   const expected = tf.softmax(logits).arraySync() as number[][];
   tf.dispose([x, logits]);
   model.dispose();

@@ -46,14 +46,15 @@ export async function predictCommand(o: PredictCommandOptions): Promise<Predicti
     const inputs = o.files.map((file) => ({ file, ...readInputFile(file, xShape) }));
     const out: Prediction[] = [];
     for (const input of inputs) {
+      const x = tf.tensor(input.values, [input.count, ...xShape]);
+      const logits = await predict(model, x).finally(() => x.dispose());
       const probabilities = tf.tidy(() => {
-        const x = tf.tensor(input.values, [input.count, ...xShape]);
-        const logits = predict(model, x);
         const binary = logits.rank === 1 || logits.shape[logits.rank - 1] === 1;
         if (!binary) return tf.reshape(tf.softmax(logits), [input.count, -1]);
         const p = tf.reshape(tf.sigmoid(logits), [input.count, 1]);
         return tf.concat([tf.sub(1, p), p], 1);
       });
+      logits.dispose();
       const rows = (await probabilities.array()) as number[][];
       probabilities.dispose();
       rows.forEach((p, index) => {

@@ -3,10 +3,10 @@
  * read at the end) and accumulating metrics (state on the device, one read each at the end).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batches, type ArrayDataset } from '../data/dataset.js';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
 import { Rng } from '../engine/rng.js';
 import { type AggregateMetric } from './aggregate-metric.js';
+import { inferenceBatches, type InferenceData } from './inference-batches.js';
 import { type Loss, type LossName, resolveLoss } from './losses.js';
 import { type Metric, type MetricName, isMeanMetric, resolveMetric } from './metrics.js';
 import { adaptModel, type Model, type ModelAdapter } from './model.js';
@@ -32,15 +32,17 @@ const asAdapter = (model: Model | ModelAdapter): ModelAdapter => ('lossAndGrads'
 /**
  * Loss and metrics over every example of `data` (in order, inference mode: dropout off,
  * batch-norm running statistics), for either model kind (tf.LayersModel or `{ params, apply }`).
- * The result has keys 'loss' and each metric's name. The loss is the mean over examples, or with
- * per-example weights (`data.weight`) the weighted mean Σ w_i·l_i / Σ w_i over the whole set;
- * metrics are unweighted. Mean-style metrics (accuracy, top-k) are means over examples; accumulating
- * ones ('precision', 'recall', 'f1' macro over classes, 'auc') are computed from the whole set.
+ * `data` is an ArrayDataset, a BatchSource (its epoch-0, unshuffled stream) or an (async) iterable
+ * of batches. The result has keys 'loss' and each metric's name. The loss is the mean over
+ * examples, or with per-example weights (`data.weight`, `StreamBatch.weight`) the weighted mean
+ * Σ w_i·l_i / Σ w_i over the whole set; metrics are unweighted. Mean-style metrics (accuracy,
+ * top-k) are means over examples; accumulating ones ('precision', 'recall', 'f1' macro over
+ * classes, 'auc') are computed from the whole set.
  *
  * @example
  * const { loss, accuracy, f1 } = await evaluate(model, test, { metrics: ['accuracy', 'f1'] });
  */
-export async function evaluate(model: Model | ModelAdapter, data: ArrayDataset, options: EvaluateOptions = {}): Promise<Logs> {
+export async function evaluate(model: Model | ModelAdapter, data: InferenceData, options: EvaluateOptions = {}): Promise<Logs> {
   const o = { ...DEFAULTS, ...options };
   checkNumber('batchSize', o.batchSize, { min: 1, integer: true });
   return evaluateWith(asAdapter(model), data, o.batchSize, resolveLoss(o.loss), o.metrics.map(resolveMetric) as Array<Metric | AggregateMetric<any, number>>);
@@ -54,7 +56,7 @@ export async function evaluate(model: Model | ModelAdapter, data: ArrayDataset, 
  */
 export async function evaluateWith(
   model: ModelAdapter,
-  data: ArrayDataset,
+  data: InferenceData,
   batchSize: number,
   loss: Loss,
   metrics: ReadonlyArray<Metric | AggregateMetric<any, number>>,
@@ -64,23 +66,19 @@ export async function evaluateWith(
   // Evaluation must not advance the training generator: a throwaway one for functional models
   // that draw in inference mode anyway.
   const rng = new Rng(0);
-  // [Σ loss × batch weight, Σ metric × batch size ...]
-  let sums = tf.zeros([1 + means.length]);
+  // [Σ loss × batch weight, Σ batch weight, Σ examples, Σ metric × batch size ...], on the device.
+  let sums = tf.zeros([3 + means.length]);
   const states: Array<tf.TensorContainer | undefined> = aggregates.map(() => undefined);
-  let totalWeight = 0;
   try {
-    for (const b of batches(data, { batchSize, shuffle: false })) {
-      const w = data.weight === undefined ? undefined : Float32Array.from(b.indices, (i) => data.weight![i]);
-      const batchWeight = w === undefined ? b.indices.length : w.reduce((s, v) => s + v, 0);
-      totalWeight += batchWeight;
+    for await (const b of inferenceBatches(data, batchSize)) {
       try {
         const logits = tf.tidy(() => model.forward(b.x, false, rng));
         try {
           const next = tf.tidy(() => {
-            const weights = w === undefined ? undefined : tf.tensor1d(w);
-            const l = tf.mul(loss(logits, b.y, weights), batchWeight);
-            const values = means.map((m) => tf.mul(m.compute(logits, b.y), b.indices.length));
-            return tf.add(sums, tf.stack([l, ...values]));
+            const n = logits.shape[0] ?? 1;
+            const w = b.weight === undefined ? tf.scalar(n) : tf.sum(b.weight);
+            const values = means.map((m) => tf.mul(m.compute(logits, b.y), n));
+            return tf.add(sums, tf.stack([tf.mul(loss(logits, b.y, b.weight), w), w, tf.scalar(n), ...values]));
           });
           sums.dispose();
           sums = next;
@@ -89,13 +87,14 @@ export async function evaluateWith(
           logits.dispose();
         }
       } finally {
-        tf.dispose([b.x, b.y]);
+        tf.dispose([b.x, b.y, ...(b.weight === undefined ? [] : [b.weight])]);
       }
     }
-    const totals = await sums.data();
-    const logs: Logs = { loss: totals[0] / totalWeight };
-    means.forEach((m, i) => (logs[m.name] = totals[1 + i] / data.size));
-    for (const [i, m] of aggregates.entries()) logs[m.name] = states[i] === undefined ? Number.NaN : await m.result(states[i]);
+    const [lossSum, weightSum, examples, ...metricSums] = await sums.data();
+    if (examples === 0) throw new InvalidArgumentError('data', 'no batches', 'at least one example to evaluate');
+    const logs: Logs = { loss: lossSum / weightSum };
+    means.forEach((m, i) => (logs[m.name] = metricSums[i] / examples));
+    for (const [i, m] of aggregates.entries()) logs[m.name] = await m.result(states[i]);
     return logs;
   } finally {
     sums.dispose();
@@ -113,7 +112,7 @@ export async function evaluateWith(
  */
 export async function evaluateMetric<V>(
   model: Model | ModelAdapter,
-  data: ArrayDataset,
+  data: InferenceData,
   metric: AggregateMetric<any, V>,
   options: { batchSize?: number } = {},
 ): Promise<V> {
@@ -123,7 +122,7 @@ export async function evaluateMetric<V>(
   const rng = new Rng(0);
   let state: tf.TensorContainer | undefined;
   try {
-    for (const b of batches(data, { batchSize, shuffle: false })) {
+    for await (const b of inferenceBatches(data, batchSize)) {
       try {
         const logits = tf.tidy(() => adapter.forward(b.x, false, rng));
         try {
@@ -132,10 +131,10 @@ export async function evaluateMetric<V>(
           logits.dispose();
         }
       } finally {
-        tf.dispose([b.x, b.y]);
+        tf.dispose([b.x, b.y, ...(b.weight === undefined ? [] : [b.weight])]);
       }
     }
-    if (state === undefined) throw new InvalidArgumentError('data.size', 0, 'at least one example');
+    if (state === undefined) throw new InvalidArgumentError('data', 'no batches', 'at least one example to evaluate');
     return await metric.result(state);
   } finally {
     if (state !== undefined) tf.dispose(state);

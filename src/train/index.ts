@@ -25,3 +25,4 @@ export * from './confusion.js';
 export * from './auc.js';
 export * from './predict.js';
 export * from './summary.js';
+export * from './inference-batches.js';

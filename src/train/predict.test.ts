@@ -10,7 +10,7 @@ await tf.setBackend('cpu');
 
 const data = blobs(23, { seed: 5 });
 
-test('predict gives, batch by batch, the outputs of one inference pass over all examples, for both model kinds', () => {
+test('predict gives, batch by batch, the outputs of one inference pass over all examples, for both model kinds', async () => {
   const functional = functionalMlp({ dropout: 0.5 }); // dropout must be off in inference
   const layers = layersMlp();
   const x = tf.tensor2d(data.x, [data.size, 8]);
@@ -19,7 +19,7 @@ test('predict gives, batch by batch, the outputs of one inference pass over all 
   const before = tf.memory().numTensors;
   for (const [model, expected] of [[functional, expectedF], [layers, expectedL]] as const) {
     for (const input of [x, data]) {
-      const out = predict(model, input, { batchSize: 5 });
+      const out = await predict(model, input, { batchSize: 5 });
       assert.deepEqual(out.shape, [23, 3]);
       assert.deepEqual(Array.from(out.dataSync()), Array.from(expected.dataSync()));
       out.dispose();
@@ -30,15 +30,16 @@ test('predict gives, batch by batch, the outputs of one inference pass over all 
   layers.dispose();
 });
 
-test('predict refuses a scalar, an empty input and a bad batch size', () => {
+test('predict refuses a scalar, an empty input and a bad batch size', async () => {
   const model = functionalMlp();
   const s = tf.scalar(1);
   const empty = tf.zeros([0, 8]);
   const before = tf.memory().numTensors;
-  assert.throws(() => predict(model, s), /Invalid x: "a scalar tensor"/);
-  assert.throws(() => predict(model, empty), /Invalid x: "no examples"/);
-  assert.throws(() => predict(model, data, { batchSize: 0 }), /Invalid batchSize: 0/);
-  assert.throws(() => predict(model, [1, 2] as never), /Invalid x: \[1,2\] \(expected a tensor \[n, \.\.\.\] or an ArrayDataset\)/);
+  await assert.rejects(predict(model, s), /Invalid x: "a scalar tensor"/);
+  await assert.rejects(predict(model, empty), /Invalid x: "no examples"/);
+  await assert.rejects(predict(model, {} as never), /Invalid data: \{\} \(expected an ArrayDataset, a BatchSource or an \(async\) iterable/);
+  await assert.rejects(predict(model, data, { batchSize: 0 }), /Invalid batchSize: 0/);
+  await assert.rejects(predict(model, [1, 2] as never), /Invalid batch: 1 \(expected \{ x: Tensor, \.\.\. \}\)/);
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([s, empty, ...Object.values(model.params as Record<string, tf.Tensor>)]);
 });
