@@ -39,7 +39,7 @@ import { evaluateWith } from './evaluate.js';
 import { type Loss, type LossName, resolveLoss } from './losses.js';
 import { type Metric, type MetricName, isMeanMetric, resolveMetric } from './metrics.js';
 import type { AggregateMetric } from './aggregate-metric.js';
-import { batchWeights, classWeightArray, type ClassWeight } from './sample-weights.js';
+import { classWeightArray, datasetBatchWeights, type ClassWeight } from './sample-weights.js';
 import { layerRngStates, setLayerRngStates } from './layer-rng.js';
 import { adaptModel, type Model } from './model.js';
 import { progressLogger, type ProgressOptions } from './progress.js';
@@ -150,17 +150,6 @@ function checkOptions(o: typeof DEFAULTS & FitOptions, data: FitData): void {
   if (data.train.size === 0) throw new InvalidArgumentError('data.train.size', 0, 'at least one example');
   if (o.dropRemainder && data.train.size < o.batchSize)
     throw new InvalidArgumentError('batchSize', o.batchSize, `at most the training-set size ${data.train.size} with dropRemainder`);
-}
-
-/** The loss weights of a training batch: the dataset's per-example weights times the class weights. */
-function exampleWeights(d: ArrayDataset, y: tf.Tensor, indices: Int32Array, classWeight: Float32Array | undefined): tf.Tensor | undefined {
-  if (d.weight === undefined) return batchWeights(y, { classWeight });
-  const weight = tf.tensor1d(Float32Array.from(indices, (i) => d.weight![i]));
-  try {
-    return batchWeights(y, { weight, classWeight });
-  } finally {
-    weight.dispose();
-  }
 }
 
 /**
@@ -367,7 +356,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
         let w: tf.Tensor | undefined;
         try {
           await callHook(callbacks, 'onBatchBegin', ctx, position.step);
-          w = exampleWeights(data.train, b.y, b.indices, classWeight);
+          w = datasetBatchWeights(data.train, b.y, b.indices, classWeight);
           result = trainStep(b.x, b.y, w, b.indices.length, s, logStep);
         } finally {
           tf.dispose([b.x, b.y, ...(w === undefined ? [] : [w])]);
