@@ -11,6 +11,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors.js';
 import type { AggregateMetric } from './aggregate-metric.js';
 
+/** True for a model with one output per example ([b] or [b, 1]): a binary classifier of its logit's sign. */
+const isBinaryOutput = (logits: tf.Tensor): boolean => logits.rank <= 1 || logits.shape[logits.rank - 1] === 1;
+
+/** The number of classes a model's outputs stand for: 2 for one output per example, else the last axis. */
+const classCount = (logits: tf.Tensor): number => (isBinaryOutput(logits) ? 2 : logits.shape[logits.rank - 1]);
+
 /**
  * True and predicted classes of a batch ([n] int32 each, owned by the caller) and the class count.
  *
@@ -19,9 +25,8 @@ import type { AggregateMetric } from './aggregate-metric.js';
  */
 export function batchClasses(logits: tf.Tensor, targets: tf.Tensor): { truth: tf.Tensor; predicted: tf.Tensor; numClasses: number } {
   return tf.tidy(() => {
-    const last = logits.rank === 0 ? 1 : logits.shape[logits.rank - 1];
-    const binary = logits.rank <= 1 || last === 1;
-    const numClasses = binary ? 2 : last;
+    const numClasses = classCount(logits);
+    const binary = isBinaryOutput(logits);
     const predicted = binary ? tf.cast(tf.greater(logits, 0), 'int32') : tf.argMax(logits, -1);
     let truth: tf.Tensor;
     if (targets.dtype === 'int32') truth = targets;
@@ -53,11 +58,7 @@ export function batchConfusion(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor
 function confusionAggregate<V>(name: string, value: (matrix: number[][]) => V): AggregateMetric<tf.Tensor, V> {
   return {
     name,
-    init(logits) {
-      const last = logits.rank === 0 ? 1 : logits.shape[logits.rank - 1];
-      const c = logits.rank <= 1 || last === 1 ? 2 : last;
-      return tf.zeros([c, c]);
-    },
+    init: (logits) => tf.zeros([classCount(logits), classCount(logits)]),
     accumulate(state, logits, targets) {
       const batch = batchConfusion(logits, targets);
       const next = tf.add(state, batch);
