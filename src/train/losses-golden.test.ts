@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '../engine/gradients.js';
 import { binaryCrossEntropy, huber, l1, mse, resolveLoss, softmaxCrossEntropy, type Loss } from './losses.js';
 import { batchWeights, classWeightArray } from './sample-weights.js';
 import { weightedMean } from './weighted-mean.js';
@@ -101,4 +102,17 @@ test('bad options of the new losses are refused, naming the value', () => {
   assert.throws(() => l1()(s, y2), /Invalid targets/);
   tf.dispose([s, y, y2]);
   assert.throws(() => resolveLoss('bce' as never), /'binaryCrossEntropy'/);
+});
+
+test('the gradients are the closed forms: (σ(s) − y)/n for binary cross-entropy, clip(ŷ − y, ±δ)/n for Huber', () => {
+  const s = tf.tensor1d([-30, -1.5, 0, 0.7, 25]);
+  const y = tf.tensor1d([1, 0, 1, 0.4, 0]);
+  const gBce = tf.grad((v: tf.Tensor) => binaryCrossEntropy()(v, y))(s);
+  const expectedBce = tf.div(tf.sub(tf.sigmoid(s), y), 5);
+  const gHuber = tf.grad((v: tf.Tensor) => huber({ delta: 0.5 })(v, y))(s);
+  const expectedHuber = tf.div(tf.clipByValue(tf.sub(s, y), -0.5, 0.5), 5);
+  const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+  assert.ok(maxAbs(gBce, expectedBce) < 1e-7);
+  assert.ok(maxAbs(gHuber, expectedHuber) < 1e-7);
+  tf.dispose([s, y, gBce, expectedBce, gHuber, expectedHuber]);
 });

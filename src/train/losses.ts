@@ -168,8 +168,8 @@ export interface BinaryCrossEntropyOptions {
 /**
  * Binary cross-entropy on logits (torch.nn.BCEWithLogitsLoss): for a logit s and a target
  * y ∈ [0, 1], l = −[p·y·log σ(s) + (1 − y)·log(1 − σ(s))], averaged over every element. Computed
- * as (1 − y)·s + (1 + (p − 1)·y)·softplus(−s) with softplus(−s) = max(−s, 0) + log(1 + e^−|s|),
- * so no logit overflows (torch's formula). Logits and targets have the same shape ([b] or [b, k]
+ * as (1 − y)·s + (1 + (p − 1)·y)·softplus(−s) (torch's formula) with a stable softplus, so no
+ * logit overflows; the gradient with respect to s is (σ(s) − y) / n for p = 1. Logits and targets have the same shape ([b] or [b, k]
  * for k independent labels).
  *
  * @example
@@ -182,7 +182,9 @@ export function binaryCrossEntropy(options: BinaryCrossEntropyOptions = {}): Los
     throw new InvalidArgumentError('posWeight', posWeight, 'a number > 0 or a non-empty array of them');
   weights.forEach((w, i) => checkNumber(typeof posWeight === 'number' ? 'posWeight' : `posWeight[${i}]`, w, { min: 0, minExclusive: true }));
   return elementwise((s, y) => {
-    const softplusNeg = tf.add(tf.relu(tf.neg(s)), tf.log1p(tf.exp(tf.neg(tf.abs(s)))));
+    // softplus(−s) = −log σ(s): TensorFlow.js's kernel is stable for any s and its gradient is
+    // −σ(−s) everywhere (max(−s, 0) + log1p(e^−|s|) has the same value but a zero gradient at s = 0).
+    const softplusNeg = tf.softplus(tf.neg(s));
     if (typeof posWeight !== 'number' && s.shape[s.rank - 1] !== weights.length)
       throw new InvalidArgumentError('posWeight', posWeight, `one weight per output column (${s.shape[s.rank - 1]})`);
     const p = typeof posWeight === 'number' ? posWeight : tf.tensor1d(weights as number[]);
