@@ -6,7 +6,9 @@
  *   trainkit schedule SPEC [--steps N] [--every K] [--svg FILE]
  *                                                    print (and plot) a learning-rate schedule
  *   trainkit backend                                 which tensor backend trainkit picks here, and why
- *   trainkit train FILE.ts [--epochs N] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
+ *   trainkit train FILE.ts [--epochs N] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N] [--resume]
+ *   trainkit evaluate RUN_DIR [--backend NAME] [--ema] [--json]
+ *   trainkit predict RUN_DIR FILE... [--backend NAME] [--ema] [--json]
  *   trainkit lr-find FILE.ts [...same] [--steps N] [--min-lr X] [--max-lr X]
  *   trainkit recipe FILE.ts [...same]                initial loss, overfit a small sample, lr range test
  *
@@ -27,6 +29,8 @@ import { runDemo } from './demo.js';
 import { trainCommand } from './train.js';
 import { lrFindCommand } from './lr-find.js';
 import { recipeCommand } from './recipe.js';
+import { evaluateCommand } from './evaluate.js';
+import { predictCommand } from './predict.js';
 
 const USAGE = `usage: trainkit <command> [options]
 
@@ -36,13 +40,23 @@ commands:
                                         print a learning-rate schedule, e.g.
                                         trainkit schedule warmup-cosine:peak=0.001,warmupSteps=100,decaySteps=900
   backend                               show the tensor backend trainkit chooses on this machine
-  train FILE.ts [--epochs N] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
+  train FILE.ts [--epochs N] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N] [--resume]
                                         train what FILE defines; writes DIR/run.json, DIR/report.html,
                                         DIR/model/ (+ DIR/model-ema/) in LayersModel format
                                         (a functional model: params.json + weights.bin, loadParams)
-                                        (default DIR: out/train/<name>); --json: one JSON line per
-                                        epoch, then one with the test metrics; --limit: at most N
-                                        examples per split
+                                        (default DIR: out/train/<name>) and DIR/checkpoints/last.tkpt
+                                        at each epoch end; --json: one JSON line per epoch, then one
+                                        with the test metrics; --limit: at most N examples per split;
+                                        --resume: continue from DIR/checkpoints/last.tkpt up to --epochs
+  evaluate RUN_DIR [--backend NAME] [--ema] [--json]
+                                        score the model train saved in RUN_DIR on the run's test split
+                                        (rebuilt from the run file run.json names): loss, metrics, and
+                                        for a classifier macro precision/recall/F1 and the confusion
+                                        matrix; --ema: the EMA weights
+  predict RUN_DIR FILE... [--backend NAME] [--ema] [--json]
+                                        class and probabilities for each FILE: an image (.png, .jpg:
+                                        scaled to [0, 1], converted and resized to the run's input) or
+                                        an array (.npy, .json: one or more preprocessed examples)
   lr-find FILE.ts [--steps N] [--min-lr X] [--max-lr X] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
                                         learning-rate range test: DIR/lr-find.html and lr-find.json
   recipe FILE.ts [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
@@ -118,7 +132,11 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { ...RUN_OPTIONS, ...(command === 'lr-find' ? { steps: { type: 'string' }, 'min-lr': { type: 'string' }, 'max-lr': { type: 'string' } } as const : {}) },
+      options: {
+        ...RUN_OPTIONS,
+        ...(command === 'lr-find' ? { steps: { type: 'string' }, 'min-lr': { type: 'string' }, 'max-lr': { type: 'string' } } as const : {}),
+        ...(command === 'train' ? { resume: { type: 'boolean', default: false } } as const : {}),
+      },
     });
     if (positionals.length !== 1) throw new TrainkitError(`${command} takes exactly one run FILE (got ${positionals.length}); e.g. trainkit ${command} examples/fashion-mnist-mlp.ts`);
     const v = values as Record<string, string | boolean | undefined>;
@@ -132,7 +150,7 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
       json: v.json === true,
       log,
     };
-    if (command === 'train') await trainCommand(common);
+    if (command === 'train') await trainCommand({ ...common, resume: v.resume === true });
     else if (command === 'recipe') await recipeCommand(common);
     else
       await lrFindCommand({
@@ -141,6 +159,24 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
         ...(v['min-lr'] === undefined ? {} : { minLr: positiveNumber('--min-lr', v['min-lr'] as string) }),
         ...(v['max-lr'] === undefined ? {} : { maxLr: positiveNumber('--max-lr', v['max-lr'] as string) }),
       });
+    return 0;
+  }
+  if (command === 'evaluate' || command === 'predict') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { backend: { type: 'string' }, ema: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    });
+    const [dir, ...files] = positionals;
+    if (dir === undefined || (command === 'evaluate' && files.length > 0) || (command === 'predict' && files.length === 0))
+      throw new TrainkitError(
+        command === 'evaluate'
+          ? `evaluate takes exactly one RUN_DIR (got ${positionals.length}); e.g. trainkit evaluate out/train/fashion-mnist-mlp`
+          : 'predict takes a RUN_DIR and at least one FILE; e.g. trainkit predict out/train/fashion-mnist-mlp shirt.png',
+      );
+    const common = { dir, ema: values.ema === true, json: values.json === true, log, ...(values.backend === undefined ? {} : { backend: values.backend }) };
+    if (command === 'evaluate') await evaluateCommand(common);
+    else await predictCommand({ ...common, files });
     return 0;
   }
   if (PLANNED.has(command)) {

@@ -1,17 +1,20 @@
 /**
  * `trainkit train FILE.ts`: trains what FILE defines (see defineRun), evaluates on its test split,
  * saves the model (and its EMA) in LayersModel format (a functional model: its parameter tree, see
- * saveParams), and writes run.json and report.html.
+ * saveParams), and writes run.json and report.html. A checkpoint at each epoch end
+ * (OUT/checkpoints/last.tkpt) lets `--resume` continue an interrupted or shorter run exactly.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendInfo } from '../engine/index.js';
+import { TrainkitError } from '../errors.js';
+import { checkpoints } from '../train/checkpoints.js';
 import type { Callback, Logs } from '../train/callbacks.js';
 import { ema as emaCallback, type Ema } from '../train/ema.js';
 import { evaluate } from '../train/evaluate.js';
-import { fit } from '../train/fit.js';
+import { fit, type History } from '../train/fit.js';
 import { adaptModel, isFunctionalModel } from '../train/model.js';
 import { trainingReport } from '../report/html.js';
 import { disposeModel, loadRunFile, type RunFileOptions } from './run-file.js';
@@ -22,6 +25,8 @@ export interface TrainCommandOptions extends RunFileOptions {
   out?: string;
   /** One JSON line per epoch and a last line with the test metrics, instead of the progress bar. */
   json: boolean;
+  /** Continue from OUT/checkpoints/last.tkpt (up to `epochs`), as if the run had not stopped. */
+  resume?: boolean;
   log: (s: string) => void;
 }
 
@@ -50,8 +55,13 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
       o.log(JSON.stringify({ event: 'epoch', epoch, step: c.position().step, ...logs }));
     },
   };
-  const callbacks = [...(spec.callbacks ?? []), ...(avg ? [avg] : []), ...(o.json ? [jsonLines] : [])];
+  const ckpt = checkpoints({ dir: join(out, 'checkpoints') });
+  const callbacks = [...(spec.callbacks ?? []), ...(avg ? [avg] : []), ...(o.json ? [jsonLines] : []), ckpt];
   try {
+    if (o.resume === true && !existsSync(ckpt.lastPath))
+      throw new TrainkitError(`--resume: no checkpoint at ${ckpt.lastPath} (train writes one there at each epoch end)`);
+    // The earlier part of a resumed run, as its run.json recorded it (when it got that far).
+    const earlier = o.resume === true ? previousHistory(join(out, 'run.json')) : undefined;
     const history = await fit(spec.model, { train: spec.data.train, validation: spec.data.validation }, {
       optimizer: spec.optimizer(spec.learningRate),
       learningRate: spec.learningRate,
@@ -63,7 +73,14 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
       logEvery,
       verbose: o.json ? 'silent' : 'progress',
       callbacks,
+      ...(o.resume === true ? { resumeFrom: ckpt.lastPath } : {}),
     });
+    if (earlier !== undefined) {
+      const before = <T extends { step: number }>(old: T[], now: T[]): T[] => old.filter((r) => r.step < (now[0]?.step ?? Infinity));
+      history.epochs.unshift(...before(earlier.epochs, history.epochs));
+      history.steps.unshift(...before(earlier.steps, history.steps));
+      history.validations.unshift(...before(earlier.validations, history.validations));
+    }
     const split = spec.data.test ? 'test' : spec.data.validation ? 'validation' : 'train';
     const evalData = spec.data.test ?? spec.data.validation ?? spec.data.train;
     const final = await evaluate(spec.model, evalData, { loss, metrics });
@@ -87,7 +104,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
     }
     const wallSeconds = (performance.now() - started) / 1000;
     const info = backendInfo();
-    const config = { file: resolve(o.file), name, epochs, batchSize, logEvery, limit: o.limit ?? null, loss: typeof loss === 'string' ? loss : 'custom', ema: spec.ema ?? null };
+    const config = { file: resolve(o.file), name, epochs, batchSize, logEvery, limit: o.limit ?? null, loss: typeof loss === 'string' ? loss : 'custom', ema: spec.ema ?? null, resumed: o.resume === true };
     const results: Record<string, Logs> = { [`final (${split})`]: final, ...(emaLogs ? { [`ema (${split})`]: emaLogs } : {}) };
     const run = {
       command: 'train',
@@ -122,5 +139,16 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
   } finally {
     avg?.dispose();
     disposeModel(spec.model);
+  }
+}
+
+/** The history a run.json holds, or undefined when there is none to read. */
+function previousHistory(path: string): Pick<History, 'epochs' | 'steps' | 'validations'> | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const h = (JSON.parse(readFileSync(path, 'utf8')) as { history?: History }).history;
+    return h === undefined ? undefined : { epochs: h.epochs ?? [], steps: h.steps ?? [], validations: h.validations ?? [] };
+  } catch {
+    return undefined; // a run.json cut short by the interruption: the resumed part is all there is
   }
 }

@@ -55,3 +55,11 @@ test('subset copies the chosen examples and bad data is refused', () => {
   assert.throws(() => arrayDataset({ ...toy, y: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) }), /Invalid y\[3\]: 3/);
   assert.throws(() => [...batches(toy, { batchSize: 0 })], /Invalid batchSize: 0/);
 });
+
+test('per-example weights are checked (one finite weight >= 0 per example) and follow the examples into a subset', () => {
+  const base = { size: 3, xShape: [1], x: Float32Array.from([0, 1, 2]), yShape: [], y: Int32Array.from([0, 1, 0]) };
+  const d = arrayDataset({ ...base, weight: Float32Array.from([0.5, 2, 1]) });
+  assert.deepEqual(Array.from(subset(d, [2, 1]).weight!), [1, 2]);
+  assert.throws(() => arrayDataset({ ...base, weight: Float32Array.from([1, 1]) }), /Invalid weight.length: 2 \(expected one weight per example \(3\)\)/);
+  assert.throws(() => arrayDataset({ ...base, weight: Float32Array.from([1, -1, 1]) }), /Invalid weight\[1\]: -1 \(expected a finite number >= 0\)/);
+});

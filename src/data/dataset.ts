@@ -23,6 +23,11 @@ export interface ArrayDataset {
   readonly numClasses?: number;
   /** Optional class names, index → name. */
   readonly classNames?: readonly string[];
+  /**
+   * Optional per-example weights of the loss (size values, finite and >= 0): `fit` and `evaluate`
+   * weight example i's loss by weight[i] (Σ w_i·l_i / Σ w_i).
+   */
+  readonly weight?: Float32Array;
 }
 
 export interface Batch {
@@ -43,6 +48,11 @@ export function arrayDataset(d: ArrayDataset): ArrayDataset {
     throw new InvalidArgumentError('x.length', d.x.length, `size × prod(xShape) = ${d.size} × ${prod(d.xShape)}`);
   if (d.y.length !== d.size * prod(d.yShape))
     throw new InvalidArgumentError('y.length', d.y.length, `size × prod(yShape) = ${d.size} × ${prod(d.yShape)}`);
+  if (d.weight !== undefined) {
+    if (d.weight.length !== d.size) throw new InvalidArgumentError('weight.length', d.weight.length, `one weight per example (${d.size})`);
+    for (let i = 0; i < d.size; i++)
+      if (!(Number.isFinite(d.weight[i]) && d.weight[i] >= 0)) throw new InvalidArgumentError(`weight[${i}]`, d.weight[i], 'a finite number >= 0');
+  }
   if (d.numClasses !== undefined) {
     checkNumber('numClasses', d.numClasses, { min: 1, integer: true });
     for (let i = 0; i < d.y.length; i++)
@@ -64,7 +74,8 @@ export function subset(d: ArrayDataset, indices: ArrayLike<number>): ArrayDatase
     x.set(d.x.subarray(i * xs, (i + 1) * xs), k * xs);
     y.set(d.y.subarray(i * ys, (i + 1) * ys), k * ys);
   }
-  return { ...d, size: indices.length, x, y };
+  const weight = d.weight === undefined ? {} : { weight: Float32Array.from(indices, (i) => d.weight![i]) };
+  return { ...d, size: indices.length, x, y, ...weight };
 }
 
 /** The example order of one epoch: a permutation seeded by (seed, epoch), or 0..n-1 unshuffled. */

@@ -52,3 +52,8 @@ test('linePlot draws scatters as dots, puts a log x axis in powers of ten and ma
   const xs = [...svg.matchAll(dot)].map((mm) => mm[1]);
   assert.equal(markerX, xs[1]);
 });
+
+test('a y range at the float noise level of its values draws as flat instead of looping', () => {
+  const svg = linePlot([{ name: 'a', points: [[16, 0.4175782799720764], [16, 0.41757827997207646]] }], { title: 't' });
+  assert.ok(svg.startsWith('<svg') && svg.endsWith('</svg>'));
+});

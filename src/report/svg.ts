@@ -45,7 +45,9 @@ const fmt = (v: number): string => {
 
 /** "Nice" tick values covering [lo, hi]. */
 function ticks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
+  // A range at the float noise level of its values (e.g. a one-point curve and its moving average)
+  // is flat: steps that small would not advance t.
+  if (!(hi - lo > 1e-9 * Math.max(Math.abs(lo), Math.abs(hi)))) return [lo];
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;

@@ -3,7 +3,7 @@
  * (a seeded stream per epoch) or a plain (async) iterable of batches (see src/data/stream.ts for the
  * contract). Each epoch becomes one async iteration of batches the loop owns and disposes.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { batchCount, batches, type ArrayDataset } from '../data/dataset.js';
 import { isBatchSource, isBatchStream, type BatchSource, type BatchStream, type StreamRequest } from '../data/stream.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -55,7 +55,10 @@ export function batchesPerEpoch(d: TrainData, batchSize: number, dropRemainder: 
  */
 export async function* epochBatches(d: TrainData, request: StreamRequest, option: string): AsyncGenerator<LoopBatch> {
   if (isArrayDataset(d)) {
-    for (const b of batches(d, request)) yield { x: b.x, y: b.y, size: b.indices.length };
+    for (const b of batches(d, request)) {
+      const weight = d.weight === undefined ? undefined : tf.tensor1d(Float32Array.from(b.indices, (i) => d.weight![i]));
+      yield { x: b.x, y: b.y, ...(weight === undefined ? {} : { weight }), size: b.indices.length };
+    }
     return;
   }
   const stream = isBatchSource(d) ? d.stream(request) : d;

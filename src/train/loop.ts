@@ -137,7 +137,7 @@ async function endEpoch(run: Run, epoch: number, examples: number): Promise<void
 async function validate(run: Run): Promise<void> {
   if (run.data.validation === undefined) return;
   const { o, session: s } = run;
-  const logs = await evaluateWith(s.adapter, run.data.validation, o.validationBatchSize, o.loss, o.metrics, 'data.validation');
+  const logs = await evaluateWith(s.adapter, run.data.validation, o.validationBatchSize, o.loss, o.validationMetrics);
   run.lastValidation = Object.fromEntries(Object.entries(logs).map(([k, v]) => [`val_${k}`, v]));
   run.history.validations.push({ step: s.position.step, epoch: s.position.epoch, logs: run.lastValidation });
   await callHook(run.callbacks, 'onValidationEnd', run.ctx, s.position.step, run.lastValidation);

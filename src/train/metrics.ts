@@ -1,9 +1,18 @@
 /**
- * Metrics: each computes the mean of a per-example value over a batch, as a scalar tensor, so the
- * loop can sum them on the device (mean × batch size) and read the total once per epoch.
+ * Metrics of two kinds:
+ * - a mean-style `Metric` computes the mean of a per-example value over a batch, as a scalar
+ *   tensor, so the loop can sum them on the device (mean × batch size) and read the total once per
+ *   epoch (accuracy, top-k);
+ * - an `AggregateMetric` is not a mean of per-example values (precision, recall, F1, AUC): it
+ *   folds each batch into a state that stays on the device (a confusion matrix, the scores seen)
+ *   and computes its value from the whole state at the end (aggregate-metric.ts; confusion.ts, auc.ts).
+ * `evaluate` and fit's validation take both; fit's training batches report the mean-style ones only.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
+import { type AggregateMetric, isAggregateMetric } from './aggregate-metric.js';
+import { f1, precision, recall } from './confusion.js';
+import { auc } from './auc.js';
 
 export interface Metric {
   /** The key it is logged under ('accuracy', 'top5'; validation adds the prefix 'val_'). */
@@ -12,8 +21,18 @@ export interface Metric {
   compute(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar;
 }
 
-/** Named metrics `fit` accepts instead of objects. */
-export type MetricName = 'accuracy';
+/** Named metrics `fit` and `evaluate` accept instead of objects ('precision', 'recall', 'f1': macro over classes; 'auc': binary ROC AUC). */
+export type MetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'auc';
+
+/**
+ * True for a mean-style Metric (one with `compute`).
+ *
+ * @example
+ * isMeanMetric(accuracy()); // true; isMeanMetric(f1()) is false
+ */
+export function isMeanMetric(m: Metric | AggregateMetric): m is Metric {
+  return typeof (m as Metric).compute === 'function';
+}
 
 /** The class index of each target: int32 labels as they are, probability rows by argmax. */
 function targetClasses(targets: tf.Tensor): tf.Tensor {
@@ -58,9 +77,17 @@ export function topKAccuracy(k: number): Metric {
 }
 
 /** A metric given by name or as an object, resolved once. */
-export function resolveMetric(metric: Metric | MetricName): Metric {
+export function resolveMetric(metric: Metric | AggregateMetric | MetricName): Metric | AggregateMetric {
   if (metric === 'accuracy') return accuracy();
-  if (metric !== null && typeof metric === 'object' && typeof metric.compute === 'function' && typeof metric.name === 'string')
+  if (metric === 'precision') return precision();
+  if (metric === 'recall') return recall();
+  if (metric === 'f1') return f1();
+  if (metric === 'auc') return auc();
+  if (metric !== null && typeof metric === 'object' && typeof metric.name === 'string' && (isMeanMetric(metric) || isAggregateMetric(metric)))
     return metric;
-  throw new InvalidArgumentError('metric', metric, "'accuracy' or a Metric { name, compute(logits, targets) }");
+  throw new InvalidArgumentError(
+    'metric',
+    metric,
+    "'accuracy', 'precision', 'recall', 'f1', 'auc', a Metric { name, compute } or an AggregateMetric { name, init, accumulate, result }",
+  );
 }

@@ -4,7 +4,9 @@ import type { GradientTransformation } from '../optim/transform.js';
 import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import type { Callback } from './callbacks.js';
 import { type Loss, type LossName, resolveLoss } from './losses.js';
-import { type Metric, type MetricName, resolveMetric } from './metrics.js';
+import type { AggregateMetric } from './aggregate-metric.js';
+import { type Metric, type MetricName, isMeanMetric, resolveMetric } from './metrics.js';
+import { classWeightArray, type ClassWeight } from './sample-weights.js';
 import type { ProgressOptions } from './progress.js';
 
 /** How to train, independent of how long: what a `Trainer` keeps across its `fit` calls. */
@@ -15,8 +17,20 @@ export interface TrainOptions {
   batchSize?: number;
   /** Default 'softmaxCrossEntropy'. */
   loss?: Loss | LossName;
-  /** Metrics besides the loss. Default ['accuracy']. */
-  metrics?: Array<Metric | MetricName>;
+  /**
+   * Metrics besides the loss. Default ['accuracy']. Accumulating ones ('precision', 'recall', 'f1',
+   * 'auc', any AggregateMetric) are reported for validation only; training batches report the
+   * mean-style ones.
+   */
+  metrics?: Array<Metric | AggregateMetric<any, number> | MetricName>;
+  /**
+   * Weights of the loss by class (int32 labels): example i weighs classWeight[y_i] (times its
+   * per-example weight: the dataset's `weight[i]` or the stream batch's `weight`); the batch loss is
+   * Σ w_i·l_i / Σ w_i, as torch's CrossEntropyLoss(weight=...). Training only (validation is
+   * unweighted by class; a validation set's own weights weight its loss). The epoch's training loss
+   * is then the mean of the batches' weighted losses, weighted by batch size. Default: none.
+   */
+  classWeight?: ClassWeight;
   /** Seeds the data order and the model's generator. Default 0. */
   seed?: number;
   /** Validate after every epoch ('epoch', default) or every N steps. */
@@ -47,7 +61,7 @@ export interface TrainOptions {
 export const TRAIN_DEFAULTS = {
   batchSize: 32,
   loss: 'softmaxCrossEntropy' as Loss | LossName,
-  metrics: ['accuracy'] as Array<Metric | MetricName>,
+  metrics: ['accuracy'] as Array<Metric | AggregateMetric<any, number> | MetricName>,
   seed: 0,
   validateEvery: 'epoch' as 'epoch' | number,
   logEvery: 50,
@@ -59,9 +73,14 @@ export const TRAIN_DEFAULTS = {
 };
 
 /** Options merged with their defaults and checked, loss and metrics resolved. */
-export type Settings = Omit<typeof TRAIN_DEFAULTS & TrainOptions, 'loss' | 'metrics'> & {
+export type Settings = Omit<typeof TRAIN_DEFAULTS & TrainOptions, 'loss' | 'metrics' | 'classWeight'> & {
   loss: Loss;
+  /** The mean-style metrics, reported on training batches. */
   metrics: Metric[];
+  /** Every metric, reported by validation. */
+  validationMetrics: Array<Metric | AggregateMetric<any, number>>;
+  /** Dense class weights, when given. */
+  classWeight: Float32Array | undefined;
   validationBatchSize: number;
 };
 
@@ -79,10 +98,13 @@ export function resolveTrainOptions(options: TrainOptions): Settings {
     throw new InvalidArgumentError('verbose', o.verbose, "'progress', 'json' or 'silent'");
   if (!Array.isArray(o.callbacks)) throw new InvalidArgumentError('callbacks', o.callbacks, 'an array of callback objects');
   if (o.learningRate !== undefined && typeof o.learningRate !== 'function') checkNumber('learningRate', o.learningRate, { min: 0 });
+  const all = o.metrics.map(resolveMetric) as Array<Metric | AggregateMetric<any, number>>;
   return {
     ...o,
     loss: resolveLoss(o.loss),
-    metrics: o.metrics.map(resolveMetric),
+    metrics: all.filter(isMeanMetric),
+    validationMetrics: all,
+    classWeight: o.classWeight === undefined ? undefined : classWeightArray(o.classWeight),
     validationBatchSize: o.validationBatchSize ?? o.batchSize,
   };
 }

@@ -11,6 +11,7 @@ import { disposeTree, globalNorm } from '../tree/ops.js';
 import { treeLeaves, treeLeavesWithPaths } from '../tree/tree.js';
 import type { LoopBatch } from './batch-stream.js';
 import type { StepLogs } from './callbacks.js';
+import { batchWeights } from './sample-weights.js';
 import { NonFiniteError } from './errors.js';
 import type { DeviceTotals, Run } from './run-state.js';
 
@@ -30,9 +31,15 @@ export async function checkFinite(run: Run): Promise<void> {
 /** One update on batch `b` as step `s` (1-based). Nothing is read from the device here. */
 export function trainStep(run: Run, b: LoopBatch, s: number, logStep: boolean): StepResult {
   const { adapter, optimizer } = run.session;
-  const { loss, metrics } = run.o;
+  const { loss, metrics, classWeight } = run.o;
   const { x, y } = b;
-  const out = adapter.lossAndGrads((logits) => loss(logits, y), x, run.session.rng);
+  const w = batchWeights(y, { ...(b.weight === undefined ? {} : { weight: b.weight }), ...(classWeight === undefined ? {} : { classWeight }) });
+  let out: ReturnType<typeof adapter.lossAndGrads>;
+  try {
+    out = adapter.lossAndGrads((logits) => loss(logits, y, w), x, run.session.rng);
+  } finally {
+    w?.dispose();
+  }
   const before = logStep ? treeLeavesWithPaths(adapter.trainable()).map(([p, t]): [string, tf.Tensor] => [p, tf.clone(t)]) : [];
   let gradNorm: tf.Scalar | undefined;
   try {
