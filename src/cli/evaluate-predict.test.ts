@@ -19,7 +19,7 @@ import { classScores } from '../train/confusion.js';
 import { evaluate } from '../train/evaluate.js';
 import { predict } from '../train/predict.js';
 import { main } from './main.js';
-import { fileLoader } from '../io/model-files.js';
+import { fileLoader, loadParams } from '../io/model-files.js';
 import { parseNpy } from './input-files.js';
 import { root, tinyRunFile } from './run-fixtures.fixture.js';
 
@@ -133,6 +133,26 @@ test('evaluate and predict read a functional run (its parameter tree) through th
     // A model directory without its weights: one line naming what is missing.
     rmSync(join(out, 'model'), { recursive: true });
     await assert.rejects(run(['evaluate', out]), /No saved model in .*run\/model \(expected model\.json or params\.json/);
+  } finally {
+    rmSync(fdir, { recursive: true, force: true });
+  }
+});
+
+test('a functional run with non-trainable state saves { params, state }, and evaluate scores it as train did', async () => {
+  mkdirSync(join(root, 'out'), { recursive: true });
+  const fdir = mkdtempSync(join(root, 'out', '.test-evaluate-state-'));
+  try {
+    const out = join(fdir, 'run');
+    const trainedTiny = await run(['train', tinyRunFile(fdir, { state: true }), '--epochs', '2', '--backend', 'cpu', '--out', out, '--json']);
+    const last = JSON.parse(trainedTiny.out.trim().split('\n').at(-1)!);
+    const saved = (await loadParams(join(out, 'model'))) as { params: { w: tf.Tensor }; state: { mean: tf.Tensor } };
+    assert.deepEqual(saved.state.mean.shape, [8]);
+    assert.ok(saved.state.mean.dataSync().some((v) => v !== 0), 'the running mean moved away from its zero start');
+    tf.dispose([saved.params.w, (saved.params as unknown as { b: tf.Tensor }).b, saved.state.mean]);
+    // Scoring needs the saved running mean: with the zero start the logits would be shifted.
+    const line = JSON.parse((await run(['evaluate', out, '--json'])).out);
+    assert.equal(line.loss, last.loss);
+    assert.equal(line.accuracy, last.accuracy);
   } finally {
     rmSync(fdir, { recursive: true, force: true });
   }

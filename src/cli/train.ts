@@ -86,10 +86,14 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
     const final = await evaluate(spec.model, evalData, { loss, metrics });
     const emaLogs = avg ? await avg.evaluate(spec.model, evalData, { loss, metrics }) : undefined;
 
-    // LayersModel: TensorFlow.js's LayersModel format; functional model: its parameter tree (saveParams).
+    // LayersModel: TensorFlow.js's LayersModel format; functional model: its parameter tree
+    // (saveParams), as `{ params, state }` when it carries non-trainable state (batch-norm statistics).
     const saved: Record<string, string> = {};
-    const save = (dir: string): Promise<string> =>
-      isFunctionalModel(spec.model) ? saveParams(spec.model.params, dir) : saveLayersModel(spec.model, dir);
+    const save = (dir: string): Promise<string> => {
+      const m = spec.model;
+      if (!isFunctionalModel(m)) return saveLayersModel(m, dir);
+      return saveParams(m.state === undefined ? m.params : { params: m.params, state: m.state }, dir);
+    };
     saved.model = await save(join(out, 'model'));
     if (avg) {
       const adapter = adaptModel(spec.model);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors.js';
-import type { AggregateMetric } from './aggregate-metric.js';
+import type { AggregateMetric } from './metric.js';
 
 /**
  * Area under the ROC curve of `scores` for 0/1 `labels` (positive: 1). Tied scores form one step of

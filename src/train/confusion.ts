@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors.js';
-import type { AggregateMetric } from './aggregate-metric.js';
+import type { AggregateMetric } from './metric.js';
 
 /** True for a model with one output per example ([b] or [b, 1]): a binary classifier of its logit's sign. */
 const isBinaryOutput = (logits: tf.Tensor): boolean => logits.rank <= 1 || logits.shape[logits.rank - 1] === 1;

@@ -10,29 +10,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
-import { type AggregateMetric, isAggregateMetric } from './aggregate-metric.js';
+import { type AggregateMetric, type Metric, isAggregateMetric, isMeanMetric } from './metric.js';
+
+export { isMeanMetric, type Metric } from './metric.js';
 import { f1, precision, recall } from './confusion.js';
 import { auc } from './auc.js';
 
-export interface Metric {
-  /** The key it is logged under ('accuracy', 'top5'; validation adds the prefix 'val_'). */
-  readonly name: string;
-  /** Mean over the batch, a scalar tensor (no host sync). */
-  compute(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar;
-}
-
 /** Named metrics `fit` and `evaluate` accept instead of objects ('precision', 'recall', 'f1': macro over classes; 'auc': binary ROC AUC). */
 export type MetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'auc';
-
-/**
- * True for a mean-style Metric (one with `compute`).
- *
- * @example
- * isMeanMetric(accuracy()); // true; isMeanMetric(f1()) is false
- */
-export function isMeanMetric(m: Metric | AggregateMetric): m is Metric {
-  return typeof (m as Metric).compute === 'function';
-}
 
 /** The class index of each target: int32 labels as they are, probability rows by argmax. */
 function targetClasses(targets: tf.Tensor): tf.Tensor {
