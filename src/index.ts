@@ -1,8 +1,19 @@
 /**
- * trainkit — train neural networks well on TensorFlow.js. The package root only re-exports, in the
- * lecture's order: parameter trees, the engine, optimizers, schedules, second-order methods.
+ * trainkit — train neural networks well on TensorFlow.js. The package root re-exports the public
+ * surface of each area, in the lecture's order: parameter trees, the engine, optimizers, schedules,
+ * regularization, data, training, files, reports. Each area's index lists its names explicitly;
+ * internals stay out. `trainkit/optim`, `trainkit/schedules`, `trainkit/data` and `trainkit/train`
+ * are the same lists for users who want one area.
  */
-export * from './errors.js';
+export {
+  TrainkitError,
+  InvalidArgumentError,
+  TreeMismatchError,
+  EngineError,
+  NonFiniteError,
+  CheckpointError,
+  isTrainkitError,
+} from './errors.js';
 export * from './tree/index.js';
 export * from './engine/index.js';
 export * from './optim/index.js';
@@ -10,6 +21,6 @@ export * from './schedules/index.js';
 export * from './regularize/index.js';
 export * from './data/index.js';
 export * from './train/index.js';
+export * from './io/index.js';
 export { linePlot, pathPlot, type Series } from './report/svg.js';
-export { trainingReport, lrFindReport, movingAverage } from './report/html.js';
-export { saveLayersModel, fileLoader, saveParams, loadParams } from './io/index.js';
+export { trainingReport, lrFindReport } from './report/html.js';

@@ -1,5 +1,14 @@
-export * from './rng.js';
-export * from './backend.js';
-export { installWasmFixes, removeWasmFixes, installedWasmFixes, WASM_FIXES } from './kernels/fixes.js';
-export * from './gradients.js';
-export { installFusedKernels, removeFusedKernels, FUSED_KERNELS } from './kernels/fused_optimizers.js';
+// The public surface of engine/: choosing the backend (the kernel fixes install themselves) and
+// the seeded generator. Importing it registers the gradients tfjs-core lacks.
+import './gradients.js';
+
+export { Rng, type RngState } from './rng.js';
+export {
+  useBestBackend,
+  useBackend,
+  backendInfo,
+  BACKEND_NAMES,
+  type BackendName,
+  type BackendOptions,
+  type BackendInfo,
+} from './backend.js';

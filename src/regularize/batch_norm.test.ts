@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { batchNormLayers, recomputeBatchNormStatistics } from './index.js';
+import { batchNormLayers, recomputeBatchNormStatistics } from './batch_norm.js';
 import { values } from './layer-fixtures.fixture.js';
 
 await tf.setBackend('cpu');

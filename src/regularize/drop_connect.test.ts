@@ -5,7 +5,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
 import { InvalidArgumentError } from '../errors.js';
-import { DropConnectDense, bernoulliMask, dropConnectDense } from './index.js';
+import { DropConnectDense, dropConnectDense } from './drop_connect.js';
+import { bernoulliMask } from './mask.js';
 import { roundTrip, values, assertLayerLeaksNothing } from './layer-fixtures.fixture.js';
 
 await tf.setBackend('cpu');

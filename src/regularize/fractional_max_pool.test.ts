@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
-import { FractionalMaxPooling2D, fractionalMaxPool, maxPoolRegions, pooledLength, poolingSequence } from './index.js';
+import { FractionalMaxPooling2D, fractionalMaxPool, maxPoolRegions, pooledLength, poolingSequence } from './fractional_max_pool.js';
 import { roundTrip, values, assertLayerLeaksNothing } from './layer-fixtures.fixture.js';
 
 await tf.setBackend('cpu');

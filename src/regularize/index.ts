@@ -1,8 +1,5 @@
-// Importing this module registers trainkit's layers with tfjs-layers' serialization, so models that
-// use them load with stock `tf.loadLayersModel`.
-export { bernoulliMask, bernoulliMaskTensor } from './mask.js';
-export { SeededLayer, seedFromName, type SeededLayerArgs, type LayerArgs, type Kwargs } from './seeded_layer.js';
-export { KERNEL_INITIALIZERS, type KernelInitializerName } from './layer_initializer.js';
+// The public surface of regularize/. Importing this module registers trainkit's layers with
+// tfjs-layers' serialization, so models that use them load with stock `tf.loadLayersModel`.
 export { dropout, SeededDropout, type SeededDropoutArgs } from './dropout.js';
 export { leakyRelu } from './leaky_relu.js';
 export { maxout, Maxout, type MaxoutArgs, type MaxoutParams } from './maxout.js';
@@ -24,19 +21,10 @@ export {
 } from './stochastic_depth.js';
 export {
   fractionalMaxPool,
-  maxPoolRegions,
-  poolingSequence,
-  pooledLength,
   FractionalMaxPooling2D,
   type FractionalMaxPoolOptions,
   type FractionalMaxPooling2DArgs,
   type PoolingSequenceKind,
-  type PoolingSequenceOptions,
 } from './fractional_max_pool.js';
-export {
-  recomputeBatchNormStatistics,
-  batchNormLayers,
-  type BatchNormBatch,
-  type RecomputeOptions,
-} from './batch_norm.js';
-export { fans, xavierNormal, xavierUniform, heNormal, heUniform, type HeOptions } from './init.js';
+export { recomputeBatchNormStatistics, type BatchNormBatch, type RecomputeOptions } from './batch_norm.js';
+export { xavierNormal, xavierUniform, heNormal, heUniform, type HeOptions } from './init.js';

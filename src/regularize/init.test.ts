@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../engine/rng.js';
-import { fans, heNormal, heUniform, xavierNormal, xavierUniform } from './index.js';
+import { fans, heNormal, heUniform, xavierNormal, xavierUniform } from './init.js';
 
 await tf.setBackend('cpu');
 

@@ -1,4 +1,6 @@
-export * from './schedule.js';
+// The public surface of schedules/ (also the package entry 'trainkit/schedules'): learning-rate
+// schedules as plain functions of the step.
+export { checkStep, type Schedule, type ScalarOrSchedule } from './schedule.js';
 export { constant } from './constant.js';
 export { stepDecay, type StepDecayOptions } from './step-decay.js';
 export { exponentialDecay, type ExponentialDecayOptions } from './exponential-decay.js';
