@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { batchCount, batches, type ArrayDataset } from '../data/dataset.js';
-import { isBatchSource, isBatchStream, type BatchSource, type BatchStream, type StreamRequest } from '../data/stream.js';
+import { isBatchSource, isBatchStream, type BatchSource, type BatchStream, type StreamBatch, type StreamRequest } from '../data/stream.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** Data for training or evaluation. */
@@ -46,6 +46,28 @@ export function batchesPerEpoch(d: TrainData, batchSize: number, dropRemainder: 
   return size === undefined ? undefined : batchCount(size, batchSize, dropRemainder);
 }
 
+/** An ArrayDataset's batches for `request`, with its per-example weights as `weight`. */
+export function* arrayBatches(d: ArrayDataset, request: Partial<StreamRequest> & { batchSize: number }): Generator<LoopBatch> {
+  for (const b of batches(d, request)) {
+    const weight = d.weight === undefined ? undefined : tf.tensor1d(Float32Array.from(b.indices, (i) => d.weight![i]));
+    yield { x: b.x, y: b.y, ...(weight === undefined ? {} : { weight }), size: b.indices.length };
+  }
+}
+
+/**
+ * Throws InvalidArgumentError naming `option` unless `b` is a batch `{ x, y, weight? }` of tensors
+ * (`y` may be absent when `targets` is false, as for prediction). A refused batch's tensors are
+ * disposed: the consumer owned them.
+ */
+export function checkStreamBatch(b: unknown, option: string, targets = true): asserts b is StreamBatch {
+  const batch = b as Partial<StreamBatch> | null;
+  const ok = batch !== null && typeof batch === 'object' && batch.x instanceof tf.Tensor && (!targets || batch.y instanceof tf.Tensor);
+  if (ok) return;
+  const shown = batch !== null && typeof batch === 'object' ? `{ ${Object.keys(batch).join(', ')} }` : batch;
+  if (batch !== null && typeof batch === 'object') tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+  throw new InvalidArgumentError(option, shown, targets ? '{ x: tf.Tensor, y: tf.Tensor, weight?: tf.Tensor }' : '{ x: tf.Tensor, ... }');
+}
+
 /**
  * The batches of one epoch. An ArrayDataset and a BatchSource honour every field of `request`
  * (order, resume); a plain iterable is iterated anew (its first `startBatch` batches are skipped
@@ -55,10 +77,7 @@ export function batchesPerEpoch(d: TrainData, batchSize: number, dropRemainder: 
  */
 export async function* epochBatches(d: TrainData, request: StreamRequest, option: string): AsyncGenerator<LoopBatch> {
   if (isArrayDataset(d)) {
-    for (const b of batches(d, request)) {
-      const weight = d.weight === undefined ? undefined : tf.tensor1d(Float32Array.from(b.indices, (i) => d.weight![i]));
-      yield { x: b.x, y: b.y, ...(weight === undefined ? {} : { weight }), size: b.indices.length };
-    }
+    yield* arrayBatches(d, request);
     return;
   }
   const stream = isBatchSource(d) ? d.stream(request) : d;
@@ -66,8 +85,7 @@ export async function* epochBatches(d: TrainData, request: StreamRequest, option
   let seen = 0;
   for await (const b of stream) {
     seen += 1;
-    if (b === null || typeof b !== 'object' || b.x === undefined || b.y === undefined)
-      throw new InvalidArgumentError(`${option} batch`, b, '{ x: tf.Tensor, y: tf.Tensor, weight?: tf.Tensor }');
+    checkStreamBatch(b, `${option} batch`);
     if (seen <= skip) {
       b.x.dispose();
       b.y.dispose();

@@ -67,7 +67,7 @@ test('evaluate refuses an empty stream and a batch without targets, leaking noth
   const model = functionalMlp();
   const before = tf.memory().numTensors;
   await assert.rejects(evaluate(model, []), /Invalid data: "no batches" \(expected at least one example to evaluate\)/);
-  await assert.rejects(evaluate(model, [{ x: tf.zeros([2, 8]) } as StreamBatch]), /Invalid batch: "\{ x \}" \(expected \{ x: Tensor, y: Tensor, weight\?: Tensor \}\)/);
+  await assert.rejects(evaluate(model, [{ x: tf.zeros([2, 8]) } as StreamBatch]), /Invalid batch: "\{ x \}" \(expected \{ x: tf\.Tensor, y: tf\.Tensor, weight\?: tf\.Tensor \}\)/);
   assert.equal(tf.memory().numTensors, before, 'the refused batch was disposed: the consumer owns what it receives');
   free(model.params);
 });

@@ -3,18 +3,12 @@
  * in-memory ArrayDataset, a BatchSource (asked for epoch 0, unshuffled) or a plain (async)
  * iterable of batches.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { batches, type ArrayDataset } from '../data/dataset.js';
-import { type BatchSource, type BatchStream, type StreamBatch, isBatchSource, isBatchStream } from '../data/stream.js';
+import { type StreamBatch, isBatchSource, isBatchStream } from '../data/stream.js';
 import { InvalidArgumentError } from '../errors.js';
+import { arrayBatches, checkStreamBatch, isArrayDataset, type TrainData } from './batch-stream.js';
 
-/** Data to evaluate or predict on. */
-export type InferenceData = ArrayDataset | BatchSource | BatchStream;
-
-/** True for an ArrayDataset (examples in typed arrays). */
-export function isArrayDataset(d: unknown): d is ArrayDataset {
-  return d !== null && typeof d === 'object' && (d as ArrayDataset).x instanceof Float32Array && Array.isArray((d as ArrayDataset).xShape);
-}
+/** Data to evaluate or predict on: what `fit` trains on. */
+export type InferenceData = TrainData;
 
 /**
  * Every batch of `data` in order, as StreamBatches the caller owns (it disposes x, y and weight);
@@ -27,10 +21,7 @@ export function isArrayDataset(d: unknown): d is ArrayDataset {
 export async function* inferenceBatches(data: InferenceData, batchSize: number, options: { targets?: boolean } = {}): AsyncGenerator<StreamBatch> {
   const { targets } = { targets: true, ...options };
   if (isArrayDataset(data)) {
-    for (const b of batches(data, { batchSize, shuffle: false })) {
-      const weight = data.weight === undefined ? {} : { weight: tf.tensor1d(Float32Array.from(b.indices, (i) => data.weight![i])) };
-      yield { x: b.x, y: b.y, ...weight };
-    }
+    for (const { size: _size, ...b } of arrayBatches(data, { batchSize, shuffle: false })) yield b;
     return;
   }
   const stream = isBatchSource(data)
@@ -40,11 +31,7 @@ export async function* inferenceBatches(data: InferenceData, batchSize: number, 
       : undefined;
   if (stream !== undefined) {
     for await (const b of stream) {
-      if (b === null || typeof b !== 'object' || !(b.x instanceof tf.Tensor) || (targets && !(b.y instanceof tf.Tensor))) {
-        const shown = b !== null && typeof b === 'object' ? `{ ${Object.keys(b).join(', ')} }` : b;
-        if (b !== null && typeof b === 'object') tf.dispose(Object.values(b).filter((v) => v instanceof tf.Tensor)); // ours now
-        throw new InvalidArgumentError('batch', shown, targets ? '{ x: Tensor, y: Tensor, weight?: Tensor }' : '{ x: Tensor, ... }');
-      }
+      checkStreamBatch(b, 'batch', targets);
       yield b;
     }
     return;

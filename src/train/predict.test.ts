@@ -39,7 +39,7 @@ test('predict refuses a scalar, an empty input and a bad batch size', async () =
   await assert.rejects(predict(model, empty), /Invalid x: "no examples"/);
   await assert.rejects(predict(model, {} as never), /Invalid data: \{\} \(expected an ArrayDataset, a BatchSource or an \(async\) iterable/);
   await assert.rejects(predict(model, data, { batchSize: 0 }), /Invalid batchSize: 0/);
-  await assert.rejects(predict(model, [1, 2] as never), /Invalid batch: 1 \(expected \{ x: Tensor, \.\.\. \}\)/);
+  await assert.rejects(predict(model, [1, 2] as never), /Invalid batch: 1 \(expected \{ x: tf\.Tensor, \.\.\. \}\)/);
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([s, empty, ...Object.values(model.params as Record<string, tf.Tensor>)]);
 });
