@@ -1,9 +1,9 @@
 /**
  * Files `trainkit predict` reads as model inputs:
- * - images, `.png` (pngjs) and `.jpg`/`.jpeg` (jpeg-js): one example each. Pixels are scaled to
- *   [0, 1] (as the IDX and CIFAR loaders scale them), converted to the run's channel count (one
- *   channel: ITU-R 601 luma, as PIL's convert('L'); three: RGB; alpha dropped) and resized
- *   bilinearly to the run's image size. A flat example shape [n] is taken as a √n × √n grey image
+ * - images, `.png` and `.jpg`/`.jpeg`: one example each, decoded and resized exactly as
+ *   `imageFolder` does for training (data/image-decode.ts, data/resize.ts): pixels scaled to [0, 1],
+ *   converted to the run's channel count (one channel: ITU-R 601 luma, as PIL's convert('L'); three:
+ *   RGB; alpha dropped) and resized with PIL's antialiased bilinear filter to the run's image size. A flat example shape [n] is taken as a √n × √n grey image
  *   (or √(n/3) × √(n/3) RGB). Nothing else of a run's preprocessing (standardisation, ...) is
  *   applied: give such runs arrays;
  * - arrays, `.npy` (NumPy's format, C order, little-endian or byte-sized numbers) and `.json` (nested
@@ -12,9 +12,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
+import { decodeImage } from '../data/image-decode.js';
+import { resizeBilinear } from '../data/resize.js';
 import { TrainkitError } from '../errors.js';
 
 /** The examples of one file: k × prod(exampleShape) values. */
@@ -38,7 +37,7 @@ export function readInputFile(file: string, exampleShape: readonly number[]): In
     throw new TrainkitError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
-    if (IMAGE.has(ext)) return { count: 1, values: imageExample(decodeImage(bytes, ext), exampleShape) };
+    if (IMAGE.has(ext)) return { count: 1, values: imageExample(bytes, file, exampleShape) };
     const values = ext === '.npy' ? parseNpy(bytes) : parseJsonArray(bytes.toString('utf8'));
     const size = prod(exampleShape);
     if (values.length === 0 || values.length % size !== 0)
@@ -48,17 +47,6 @@ export function readInputFile(file: string, exampleShape: readonly number[]): In
     if (e instanceof TrainkitError) throw e;
     throw new TrainkitError(`Cannot read ${file}: ${(e as Error).message}`);
   }
-}
-
-interface Rgba {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-function decodeImage(bytes: Buffer, ext: string): Rgba {
-  if (ext === '.png') return pngjs.PNG.sync.read(bytes);
-  return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
 }
 
 /** [H, W, C] of an example shape that is an image ([H, W, C], or flat [n] = a square grey or RGB image). */
@@ -74,20 +62,10 @@ function imageShape(exampleShape: readonly number[]): [number, number, number] {
   throw new TrainkitError(`the run's examples have shape [${exampleShape}], not an image's ([H, W, 1 or 3], or a flat square image): give .npy or .json arrays`);
 }
 
-function imageExample(img: Rgba, exampleShape: readonly number[]): Float32Array {
+function imageExample(bytes: Uint8Array, file: string, exampleShape: readonly number[]): Float32Array {
   const [h, w, c] = imageShape(exampleShape);
-  const n = img.width * img.height;
-  const pixels = new Float32Array(n * c);
-  for (let i = 0; i < n; i++) {
-    const [r, g, b] = [img.data[4 * i], img.data[4 * i + 1], img.data[4 * i + 2]];
-    if (c === 1) pixels[i] = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
-    else [pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]] = [r / 255, g / 255, b / 255];
-  }
-  if (img.height === h && img.width === w) return pixels;
-  return tf.tidy(() => {
-    const t = tf.tensor3d(pixels, [img.height, img.width, c]);
-    return tf.image.resizeBilinear(t, [h, w]).dataSync() as Float32Array;
-  });
+  const img = decodeImage(bytes, file, c === 1 ? 1 : 3);
+  return resizeBilinear(img.data, img.height, img.width, c, h, w);
 }
 
 /** The values of a .npy file (NumPy format 1.0–3.0, C order), as float32. */
