@@ -6,7 +6,6 @@
  * multiply the same way.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ArrayDataset } from '../data/dataset.js';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
 
 /** Class weights: one per class index, or a map from class index to weight (missing classes weigh 1). */
@@ -54,22 +53,4 @@ export function batchWeights(y: tf.Tensor, options: { weight?: tf.Tensor; classW
     const perClass = tf.gather(tf.tensor1d(classWeight), y);
     return weight === undefined ? perClass : tf.mul(perClass, weight);
   });
-}
-
-/**
- * The loss weights of a batch of an ArrayDataset (the examples at `indices`, labels `y`): its
- * per-example `weight` times the class weights; undefined when it has neither. The caller disposes
- * the result.
- *
- * @example
- * const w = datasetBatchWeights(train, b.y, b.indices, classWeightArray([1, 5]));
- */
-export function datasetBatchWeights(d: ArrayDataset, y: tf.Tensor, indices: Int32Array, classWeight?: Float32Array): tf.Tensor | undefined {
-  if (d.weight === undefined) return batchWeights(y, { classWeight });
-  const weight = tf.tensor1d(Float32Array.from(indices, (i) => d.weight![i]));
-  try {
-    return batchWeights(y, { weight, classWeight });
-  } finally {
-    weight.dispose();
-  }
 }
