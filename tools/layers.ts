@@ -20,8 +20,8 @@ export const LAYERS = [
   'data',
   'train',
   'report',
-  'tune',
   'store',
+  'tune',
   'dashboard',
   'cli',
 ] as const;
