@@ -4,7 +4,7 @@
  * functions of what the store holds (plain data), so any worker on any machine decides the same
  * way from the same trials.
  */
-import type { Distribution, FrozenTrial, ParamValue, StudyRecord } from '../store/types.js';
+import type { Direction, Distribution, FrozenTrial, ParamValue, StudyRecord } from '../store/types.js';
 
 /** What a sampler or pruner sees. */
 export interface SearchContext {
@@ -26,6 +26,21 @@ export interface Sampler {
   startTrial?(ctx: SearchContext): Record<string, ParamValue> | Promise<Record<string, ParamValue>>;
   /** One parameter's value, drawn independently. */
   sample(ctx: SearchContext & { name: string; distribution: Distribution }): ParamValue | Promise<ParamValue>;
+  /**
+   * Optional: called once by each Study object before its first trial (in `optimize` or `ask`), e.g.
+   * a grid sampler enqueues the grid points no trial holds yet (`study.enqueue`). Workers on other
+   * machines call it too, perhaps at the same moment: read `study.trials()` first and accept that a
+   * point enqueued twice costs one extra trial (Optuna's GridSampler has the same race).
+   */
+  prepare?(study: PreparableStudy): void | Promise<void>;
+}
+
+/** What `Sampler.prepare` sees of a study (a `Study` is one). */
+export interface PreparableStudy {
+  readonly name: string;
+  readonly direction: Direction;
+  trials(): Promise<FrozenTrial[]>;
+  enqueue(params: Record<string, ParamValue>): Promise<void>;
 }
 
 export interface Pruner {
