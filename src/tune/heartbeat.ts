@@ -12,7 +12,7 @@ const isLeaseLost = (e: unknown): boolean => (e as { code?: unknown } | null)?.c
  * is lost (the trial was reaped, or finished elsewhere) stops the timer and calls `onLost`; any other
  * failure (a store briefly unreachable) is left to the next beat. Beats never overlap.
  */
-export function startHeartbeat(store: TrialStore, lease: Lease, intervalS: number, onLost: () => void = () => {}): () => void {
+export function startHeartbeat(store: TrialStore, lease: Lease, intervalS: number, onLost: (error: unknown) => void = () => {}): () => void {
   let busy = false;
   let stopped = false;
   const stop = (): void => {
@@ -28,7 +28,7 @@ export function startHeartbeat(store: TrialStore, lease: Lease, intervalS: numbe
         busy = false;
         if (!isLeaseLost(e)) return;
         stop();
-        onLost();
+        onLost(e);
       },
     );
   }, intervalS * 1000);

@@ -39,6 +39,8 @@ interface Internals {
   store: TrialStore;
   stopHeartbeat: () => void;
   ended: boolean;
+  /** The refusal a heartbeat met: the lease is lost, every later write would be refused too. */
+  lost?: unknown;
 }
 
 const internals = new WeakMap<Trial, Internals>();
@@ -69,8 +71,8 @@ export class Trial {
     this.#lease = lease;
     this.#view = structuredClone(claimed);
     const inner: Internals = { lease, store: deps.store, stopHeartbeat: () => {}, ended: false };
-    inner.stopHeartbeat = startHeartbeat(deps.store, lease, deps.heartbeatS, () => {
-      inner.ended = true;
+    inner.stopHeartbeat = startHeartbeat(deps.store, lease, deps.heartbeatS, (e) => {
+      inner.lost = e;
     });
     internals.set(this, inner);
   }
@@ -224,7 +226,7 @@ export class Trial {
   }
 }
 
-/** True for a trial that ended (told, finished by optimize, or lost to a reaper). */
+/** True for a trial that ended here (told, finished by optimize, or abandoned). */
 export function trialEnded(trial: Trial): boolean {
   return internals.get(trial)?.ended ?? true;
 }
@@ -245,6 +247,7 @@ export async function endTrial(trial: Trial, outcome: TrialOutcome): Promise<Fro
   if (inner === undefined || inner.ended) throw new StudyError(`trial ${trial.number} has already ended; a trial is finished once`);
   inner.ended = true;
   inner.stopHeartbeat();
+  if (inner.lost !== undefined) throw inner.lost;
   const { store, lease } = inner;
   if (outcome.state === 'complete' && !Number.isFinite(outcome.value))
     outcome = { state: 'failed', reason: `the objective returned ${String(outcome.value)}, not a finite number` };
