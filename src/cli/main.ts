@@ -11,10 +11,12 @@
  *   trainkit predict RUN_DIR FILE... [--backend NAME] [--ema] [--json]
  *   trainkit lr-find FILE.ts [...same] [--steps N] [--min-lr X] [--max-lr X]
  *   trainkit recipe FILE.ts [...same]                initial loss, overfit a small sample, lr range test
+ *   trainkit tune FILE.ts [--storage URL] [--study NAME] [--trials N] [--workers K] [--sampler S] [--pruner P] [--seed S]
+ *   trainkit worker FILE.ts [--storage URL] [--study NAME] [...same] [--concurrency C]
  *
- * FILE's default export is `defineRun((ctx) => ({ model, data, optimizer, learningRate, ... }))`
- * (src/train/recipe/run.ts). `tune`, `worker` and `dashboard` (hyperparameter search) are not built yet; until
- * then they exit with status 2 and say so.
+ * A run FILE's default export is `defineRun((ctx) => ({ model, data, optimizer, learningRate, ... }))`
+ * (src/train/recipe/run.ts); a tune FILE's is `defineTune({ objective(trial) { ... }, direction?, ... })`
+ * (src/tune/define.ts). `dashboard` is not built yet; until then it exits with status 2 and says so.
  */
 import { realpathSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -31,6 +33,10 @@ import { lrFindCommand } from './lr-find.js';
 import { recipeCommand } from './recipe.js';
 import { evaluateCommand } from './evaluate.js';
 import { predictCommand } from './predict.js';
+import { tuneCommand, samplerFlag, prunerFlag, SAMPLER_FLAGS, PRUNER_FLAGS } from './tune.js';
+import { interruptSignal, runWorker } from './worker.js';
+import { DEFAULT_STORAGE } from '../store/open.js';
+import { basename, extname } from 'node:path';
 
 const USAGE = `usage: trainkit <command> [options]
 
@@ -61,7 +67,18 @@ commands:
                                         learning-rate range test: DIR/lr-find.html and lr-find.json
   recipe FILE.ts [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
                                         the practitioner's recipe, steps 1-3, with verdicts
-  tune | worker | dashboard             not built yet (hyperparameter search)
+  tune FILE.ts [--storage URL] [--study NAME] [--trials N] [--workers K] [--timeout S]
+       [--sampler ${Object.keys(SAMPLER_FLAGS).join('|')}] [--pruner ${Object.keys(PRUNER_FLAGS).join('|')}] [--seed S] [--backend NAME] [--json]
+                                        hyperparameter search: creates the study (default NAME: the
+                                        file's name) in the store (default ${DEFAULT_STORAGE}), starts K
+                                        worker processes and waits; a line per finished trial (JSON
+                                        lines when not a terminal, or with --json); --trials: the
+                                        study's total; worker i gets seed S+i; Ctrl-C: running
+                                        trials are recorded as failed, workers exit
+  worker FILE.ts [--storage URL] [--study NAME] [--concurrency C] [...tune's options]
+                                        join a study from any machine that reaches the store
+                                        (--trials defaults to the budget tune recorded)
+  dashboard                             not built yet (the command center)
 
 A run FILE (TypeScript or JavaScript) has a default export
   export default defineRun(async ({ seed, epochs, limit, backend }) => ({
@@ -72,9 +89,26 @@ A run FILE (TypeScript or JavaScript) has a default export
     epochs?, batchSize?, loss?, metrics?, callbacks?, ema?: { decay }, logEvery?,
   }));
 e.g. trainkit train examples/fashion-mnist-mlp.ts --epochs 3
+
+A tune FILE has a default export
+  export default defineTune({
+    async objective(trial) { const lr = await trial.suggestFloat('lr', 1e-4, 1e-1, { log: true }); ...; return valLoss; },
+    direction?, sampler?, pruner?,
+  });
 `;
 
-const PLANNED = new Set(['tune', 'worker', 'dashboard']);
+const PLANNED = new Set(['dashboard']);
+const SEARCH_OPTIONS = {
+  storage: { type: 'string' },
+  study: { type: 'string' },
+  trials: { type: 'string' },
+  timeout: { type: 'string' },
+  sampler: { type: 'string' },
+  pruner: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
 const RUN_OPTIONS = {
   epochs: { type: 'string' },
   seed: { type: 'string', default: '0' },
@@ -178,6 +212,53 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
     if (command === 'evaluate') await evaluateCommand(common);
     else await predictCommand({ ...common, files });
     return 0;
+  }
+  if (command === 'tune' || command === 'worker') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { ...SEARCH_OPTIONS, workers: { type: 'string', default: '1' }, concurrency: { type: 'string', default: '1' } },
+    });
+    if (positionals.length !== 1)
+      throw new TrainkitError(`${command} takes exactly one tune FILE (got ${positionals.length}); e.g. trainkit ${command} examples/tune-mlp.ts --trials 20`);
+    if (command === 'worker' && rest.some((a) => a === '--workers' || a.startsWith('--workers=')))
+      throw new TrainkitError('worker runs one worker: --workers is an option of tune (use --concurrency for trials at once in this process)');
+    if (values.sampler !== undefined) samplerFlag(values.sampler);
+    if (values.pruner !== undefined) prunerFlag(values.pruner);
+    const file = positionals[0];
+    const common = {
+      file,
+      storage: values.storage ?? process.env.TRAINKIT_STORAGE ?? DEFAULT_STORAGE,
+      study: values.study ?? basename(file, extname(file)),
+      ...(values.trials === undefined ? {} : { trials: positiveInt('--trials', values.trials) }),
+      ...(values.timeout === undefined ? {} : { timeoutS: positiveNumber('--timeout', values.timeout) }),
+      ...(values.seed === undefined ? {} : { seed: nonNegativeInt('--seed', values.seed) }),
+      ...(values.backend === undefined ? {} : { backend: values.backend }),
+      ...(values.json ? { isTTY: false } : {}),
+      log,
+    };
+    const workers = positiveInt('--workers', values.workers!);
+    const concurrency = positiveInt('--concurrency', values.concurrency!);
+    const interrupt = interruptSignal();
+    try {
+      if (command === 'tune')
+        return await tuneCommand({
+          ...common,
+          workers,
+          ...(values.sampler === undefined ? {} : { sampler: values.sampler }),
+          ...(values.pruner === undefined ? {} : { pruner: values.pruner }),
+          signal: interrupt.signal,
+        });
+      return await runWorker({
+        ...common,
+        concurrency,
+        ...(values.sampler === undefined ? {} : { sampler: samplerFlag(values.sampler) }),
+        ...(values.pruner === undefined ? {} : { pruner: prunerFlag(values.pruner) }),
+        signal: interrupt.signal,
+      });
+    } finally {
+      interrupt.dispose();
+    }
   }
   if (PLANNED.has(command)) {
     log(`trainkit ${command}: not built yet (the hyperparameter search is planned).`);

@@ -27,6 +27,26 @@ export async function chooseBackend(name: string | undefined): Promise<string> {
 }
 
 /**
+ * Imports the module at `path` (TypeScript compiled on the fly by tsx) and returns its default
+ * export. Choose the backend first: the module may create tensors when it loads.
+ */
+export async function importDefault(path: string): Promise<unknown> {
+  // tsx compiles the file on the fly; imported here, not at the top, so the other commands
+  // work without it.
+  let tsImport: (specifier: string, parent: string) => Promise<unknown>;
+  try {
+    ({ tsImport } = await import('tsx/esm/api'));
+  } catch {
+    throw new TrainkitError('running a .ts file needs the tsx package (npm install tsx)');
+  }
+  const mod = (await tsImport(pathToFileURL(resolve(path)).href, import.meta.url)) as { default?: unknown };
+  // tsx may wrap a CommonJS-looking module's default once more.
+  let value = mod.default;
+  if (value !== null && typeof value === 'object' && 'default' in value) value = (value as { default: unknown }).default;
+  return value;
+}
+
+/**
  * Chooses the backend, imports FILE (TypeScript through tsx's loader) and calls its default export,
  * `defineRun(factory)`, with the run context. Returns the spec, the context and the run's name.
  */
@@ -34,18 +54,7 @@ export async function loadRunFile(o: RunFileOptions): Promise<{ spec: RunSpec; c
   const path = resolve(o.file);
   if (!existsSync(path)) throw new TrainkitError(`Run file not found: ${o.file}`);
   const backend = await chooseBackend(o.backend);
-  // tsx compiles the run file on the fly; imported here, not at the top, so the other commands
-  // work without it.
-  let tsImport: (specifier: string, parent: string) => Promise<unknown>;
-  try {
-    ({ tsImport } = await import('tsx/esm/api'));
-  } catch {
-    throw new TrainkitError('running a .ts run file needs the tsx package (npm install tsx)');
-  }
-  const mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
-  // tsx may wrap a CommonJS-looking module's default once more.
-  let factory = mod.default;
-  if (factory !== null && typeof factory === 'object' && 'default' in factory) factory = (factory as { default: unknown }).default;
+  const factory = await importDefault(path);
   if (typeof factory !== 'function')
     throw new TrainkitError(`${o.file} must have a default export defineRun((ctx) => ({ model, data, optimizer, learningRate, ... })); found ${typeof factory}`);
   const ctx: RunContext = { seed: o.seed, backend, ...(o.epochs === undefined ? {} : { epochs: o.epochs }), ...(o.limit === undefined ? {} : { limit: o.limit }) };
