@@ -18,7 +18,7 @@ export interface HeartbeatOptions {
 }
 
 /** How this process works on a study (not stored: each process chooses). */
-export interface WorkerOptions {
+export interface StudyWorkerOptions {
   /** Draws params. Default: `defaultSampler()` (independent uniform, seeded from the OS). */
   sampler?: Sampler;
   /** Stops unpromising trials. Default: `defaultPruner()` (none). */
@@ -28,7 +28,7 @@ export interface WorkerOptions {
   maxRetries?: number;
 }
 
-export interface CreateStudyOptions extends WorkerOptions {
+export interface CreateStudyOptions extends StudyWorkerOptions {
   /** The study's name, unique in its store. */
   name: string;
   /** A store URL ('memory:', 'sqlite:PATH', 'postgres://…') or an open store. Default 'memory:'. */
@@ -39,7 +39,7 @@ export interface CreateStudyOptions extends WorkerOptions {
   loadIfExists?: boolean;
 }
 
-export interface LoadStudyOptions extends WorkerOptions {
+export interface LoadStudyOptions extends StudyWorkerOptions {
   name: string;
   /** A store URL or an open store. */
   storage: string | TrialStore;
@@ -120,7 +120,7 @@ function checkStorage(storage: unknown): void {
     throw new InvalidArgumentError('storage', storage, "a store URL ('memory:', 'sqlite:PATH', 'postgres://…') or an open TrialStore");
 }
 
-function checkWorkerOptions(o: WorkerOptions): { sampler: Sampler; pruner: Pruner; heartbeat: { intervalS: number; graceS: number }; maxRetries: number } {
+function checkWorkerOptions(o: StudyWorkerOptions): { sampler: Sampler; pruner: Pruner; heartbeat: { intervalS: number; graceS: number }; maxRetries: number } {
   const { sampler, pruner, maxRetries } = { maxRetries: DEFAULTS.maxRetries, ...o };
   if (sampler !== undefined && (sampler === null || typeof sampler.sample !== 'function' || typeof sampler.description !== 'string'))
     throw new InvalidArgumentError('sampler', sampler, 'a Sampler: { description, sample(ctx), startTrial?(ctx), prepare?(study) }');

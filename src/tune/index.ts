@@ -1,5 +1,5 @@
 // The public surface of tune/: studies, trials, the fit bridge, tune files.
-export { createStudy, loadStudy, type CreateStudyOptions, type LoadStudyOptions, type HeartbeatOptions, type WorkerOptions } from './create.js';
+export { createStudy, loadStudy, type CreateStudyOptions, type LoadStudyOptions, type HeartbeatOptions, type StudyWorkerOptions } from './create.js';
 export { Study, type TellResult } from './study.js';
 export { Trial } from './trial.js';
 export { type Objective, type OptimizeOptions } from './optimize.js';

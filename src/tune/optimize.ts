@@ -86,7 +86,16 @@ export async function optimize(study: OptimizableStudy, objective: Objective, op
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await study.prepare();
-    await Promise.all(Array.from({ length: concurrency }, loop));
+    // A loop that throws (a store gone, an onTrialEnd that throws) stops the others after their
+    // current trial; the first error is the call's.
+    const stopOthers = (e: unknown): never => {
+      stopping = true;
+      wake.notify();
+      throw e;
+    };
+    const results = await Promise.allSettled(Array.from({ length: concurrency }, () => loop().catch(stopOthers)));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

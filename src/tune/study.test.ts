@@ -263,3 +263,26 @@ test('a sampler\'s prepare runs once per study object, before the first trial, a
   assert.equal(calls, 1);
   assert.deepEqual((await study.trials()).map((t) => t.params.x), [1, 2, 3, undefined]);
 });
+
+test('an error outside the objective (here onTrialEnd) stops the other loops after their trial and is the call\'s error', async () => {
+  const study = await createStudy({ name: 'cb-error' });
+  await assert.rejects(
+    study.optimize(
+      async () => {
+        await sleep(5);
+        return 1;
+      },
+      {
+        trials: 20,
+        concurrency: 3,
+        onTrialEnd: (t) => {
+          if (t.number === 1) throw new Error('disk full');
+        },
+      },
+    ),
+    /disk full/,
+  );
+  const trials = await study.trials();
+  assert.ok(trials.length <= 5, `${trials.length} trials`);
+  assert.ok(trials.every((t) => t.state === 'complete'), 'no trial is left running');
+});
