@@ -125,3 +125,12 @@ test('the sampler sees the study, every trial and this trial; its joint values a
   const third = await study.ask();
   await assert.rejects(third.suggestFloat('x', 0, 1), { name: 'StudyError', message: 'sampler spy drew 2 for "x", outside float in [0, 1]' });
 });
+
+test('a parameter named like an Object method is drawn like any other', async () => {
+  const study = await createStudy({ name: 't', sampler: fixtureRandomSampler(10) });
+  const trial = await study.ask();
+  const v = await trial.suggestFloat('constructor', 0, 1);
+  assert.ok(v >= 0 && v <= 1);
+  assert.ok(Object.hasOwn(trial.params, 'constructor'));
+  assert.equal(trial.params.constructor, v);
+});

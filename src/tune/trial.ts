@@ -198,7 +198,7 @@ export class Trial {
     const { store, study, sampler } = this.#deps;
     const { trials, fixed } = await this.#start();
     let value: ParamValue;
-    if (name in fixed) {
+    if (Object.hasOwn(fixed, name)) {
       value = fixed[name];
       if (!contains(distribution, value))
         throw new InvalidArgumentError(`fixed value of parameter ${JSON.stringify(name)}`, value, `a value of ${describeDistribution(distribution)}`);
