@@ -57,9 +57,9 @@ const HEARTBEAT_DEFAULTS = { intervalS: 10, graceS: 20 };
  * pass the store itself (`storage: memoryStore()`).
  *
  * @example
- * const study = await createStudy({ name: 'mlp', storage: 'sqlite:./trainkit.db', direction: 'maximize', loadIfExists: true });
- * await study.optimize(async (trial) => train(await trial.suggestFloat('lr', 1e-4, 1e-1, { log: true })), { trials: 40 });
- * console.log(await study.bestTrial());
+ * const study = await createStudy({ name: 'quadratic', storage: 'sqlite:./trainkit.db', loadIfExists: true });
+ * await study.optimize(async (trial) => ((await trial.suggestFloat('x', -10, 10)) - 2) ** 2, { trials: 40 });
+ * console.log((await study.bestTrial())?.params); // { x: ≈2 }
  */
 export async function createStudy(options: CreateStudyOptions): Promise<Study> {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('createStudy options', options, '{ name, storage?, direction?, ... }');

@@ -111,7 +111,7 @@ export async function optimize(study: OptimizableStudy, objective: Objective, op
         await wake.wait(Math.min(POLL_MS, study.settings.heartbeat.intervalS * 1000, Math.max(0, deadline - Date.now())));
         continue;
       }
-      const result = await runTrial(trial, objective, stopping ? Promise.resolve('aborted') : aborted);
+      const result = await runTrial(trial, objective, aborted);
       wake.notify();
       if (result === undefined) continue;
       if (result.state === 'failed' && !stopping) {
