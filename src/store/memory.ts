@@ -172,8 +172,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): TrialStore {
     },
     async setParam(lease, name, value: ParamValue, distribution: Distribution) {
       const { s, t } = owned(lease);
-      if (name in t.params) return;
-      t.params[name] = copy(value);
+      // The first value stays (an enqueued trial's fixed params come first); its distribution is
+      // recorded when the objective names it.
+      if (Object.hasOwn(t.params, name)) {
+        if (Object.hasOwn(t.distributions, name)) return;
+      } else t.params[name] = copy(value);
       t.distributions[name] = copy(distribution);
       touch(s, t);
     },
