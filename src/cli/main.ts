@@ -31,6 +31,7 @@ import { lrFindCommand } from './lr-find.js';
 import { recipeCommand } from './recipe.js';
 import { evaluateCommand } from './evaluate.js';
 import { predictCommand } from './predict.js';
+import { augmentPreviewCommand } from './augment-preview.js';
 
 const USAGE = `usage: trainkit <command> [options]
 
@@ -61,6 +62,7 @@ commands:
                                         learning-rate range test: DIR/lr-find.html and lr-find.json
   recipe FILE.ts [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
                                         the practitioner's recipe, steps 1-3, with verdicts
+  augment-preview [--dataset fashion-mnist|DIR] [--out DIR]  a PNG grid of images under each augmentation
   tune | worker | dashboard             not built yet (hyperparameter search)
 
 A run FILE (TypeScript or JavaScript) has a default export
@@ -123,6 +125,7 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
     }
     return 0;
   }
+  if (command === 'augment-preview') return augmentPreviewCommand(rest, log);
   if (command === 'backend') {
     const name = await useBestBackend();
     log(JSON.stringify({ ...backendInfo(), name }, null, 2));
