@@ -98,8 +98,9 @@ export function applyJitter(x: tf.Tensor4D, params: JitterParams[], clip: boolea
       }
     });
     const pixels = tf.reshape(x, [n, height * width, channels]);
-    const grey = channels === 1 ? pixels : tf.matMul(pixels, tf.tile(tf.tensor3d(Float32Array.from(LUMA), [1, 3, 1]), [n, 1, 1]) as tf.Tensor3D);
-    const meanGrey = tf.mean(grey, [1, 2], true); // [n, 1, 1]
+    // The mean grey is the grey of the mean colour (both are linear): no per-pixel grey image.
+    const meanColour = tf.mean(pixels, 1); // [n, channels]
+    const meanGrey = tf.reshape(channels === 1 ? meanColour : tf.sum(tf.mul(meanColour, tf.tensor2d(Float32Array.from(LUMA), [1, 3])), 1), [n, 1, 1]);
     const out = tf.add(tf.matMul(pixels, tf.tensor3d(matrices, [n, channels, channels])), tf.mul(meanGrey, tf.tensor3d(offsets, [n, 1, 1])));
     const shaped = tf.reshape(out, [n, height, width, channels]) as tf.Tensor4D;
     return clip ? tf.clipByValue(shaped, 0, 1) : shaped;

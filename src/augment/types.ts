@@ -56,12 +56,13 @@ export function perImage(values: ArrayLike<number>): tf.Tensor4D {
 }
 
 /**
- * `a` where `mask[i]` is true, else `b`, image by image — by a full-shape select (a broadcast select
- * is ~15× slower on the wasm backend).
+ * `a` where `mask[i]` is true, else `b`, image by image, as m·a + (1 − m)·b with m ∈ {0, 1} (exact
+ * for finite values). On the wasm backend this is ~15× faster than a select with a broadcast or
+ * tiled boolean mask.
  */
 export function selectImages(mask: ArrayLike<boolean>, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const m = tf.tensor(Uint8Array.from(mask, Number), [mask.length, ...a.shape.slice(1).map(() => 1)], 'bool');
-    return tf.where(tf.tile(m, [1, ...a.shape.slice(1)]), a, b);
+    const m = tf.tensor(Float32Array.from(mask, Number), [mask.length, ...a.shape.slice(1).map(() => 1)]);
+    return tf.add(tf.mul(a, m), tf.mul(b, tf.sub(1, m)));
   });
 }
