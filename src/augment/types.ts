@@ -15,9 +15,9 @@ export interface AugmentBatch {
 
 /**
  * A batch transform. Draws its random parameters from `rng` on the host (cheap, exact, seeded) and
- * applies them on the device as batched tensor operations. It never disposes `batch`'s tensors; the
- * tensors it returns are new (the caller disposes them), except that a transform may return
- * `batch.y` itself when it leaves the labels alone — callers compare before disposing.
+ * applies them on the device as batched tensor operations. It never disposes `batch`'s tensors. It
+ * may return `batch.x` or `batch.y` itself when it leaves them alone (geometric and colour
+ * transforms return `batch.y`): the caller disposes only the returned tensors that are not its own.
  */
 export type Augmentation = (batch: AugmentBatch, rng: Rng) => AugmentBatch;
 

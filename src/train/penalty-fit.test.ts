@@ -20,14 +20,15 @@ const maxDiff = (a: Record<string, number[]>, b: Record<string, number[]>): numb
   Math.max(...Object.keys(a).flatMap((k) => a[k].map((v, i) => Math.abs(v - b[k][i]))));
 const free = (...ms: FunctionalModel[]): void => ms.forEach((m) => tf.dispose(Object.values(m.params as Record<string, tf.Tensor>)));
 
-test('under plain SGD, L2 in the loss (λ·ΣW²) equals decoupled weight decay 2λ, bit-close', async () => {
+test('under plain SGD, L2 in the loss (λ·ΣW²) equals decoupled weight decay 2λ, bit for bit', async () => {
   const [lr, lambda] = [0.1, 0.01];
   const inLoss = functionalMlp();
   const decoupled = functionalMlp();
   await fit(inLoss, { train }, { ...base(), optimizer: sgd({ learningRate: lr }), penalty: l2Penalty({ lambda }) });
   await fit(decoupled, { train }, { ...base(), optimizer: chain(addDecayedWeights(2 * lambda, { mask: decayMask }), sgd({ learningRate: lr })) });
   const d = maxDiff(leaves(inLoss), leaves(decoupled));
-  assert.ok(d < 1e-6, `max difference ${d}`);
+  // λ·(2W) and (2λ)·W differ only by a power of two: on the cpu backend the weights agree bit for bit.
+  assert.equal(d, 0, `max difference ${d}`);
   const none = functionalMlp();
   await fit(none, { train }, { ...base(), optimizer: sgd({ learningRate: lr }) });
   assert.ok(maxDiff(leaves(none), leaves(inLoss)) > 1e-4, 'the penalty acts');
