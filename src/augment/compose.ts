@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/rng.js';
 import { InvalidArgumentError } from '../errors.js';
-import { type Augmentation, type AugmentBatch, checkImages, checkProbability } from './types.js';
+import { type Augmentation, type AugmentBatch, checkImages, checkProbability, takeImages } from './types.js';
 
 function checkAugmentation(option: string, aug: unknown): asserts aug is Augmentation {
   if (typeof aug !== 'function') throw new InvalidArgumentError(option, aug, 'an augmentation (batch, rng) => batch');
@@ -61,7 +61,7 @@ export function routeImages(batch: AugmentBatch, choice: Int32Array, branches: A
   try {
     for (const [k, g] of used) {
       const indices = tf.tensor1d(g, 'int32');
-      const sub = { x: tf.gather(batch.x, indices) as tf.Tensor4D, y: tf.gather(batch.y, indices) };
+      const sub = { x: takeImages(batch.x, g), y: tf.gather(batch.y, indices) };
       indices.dispose();
       inputs.push(sub);
       const aug = branches[k];
@@ -75,7 +75,7 @@ export function routeImages(batch: AugmentBatch, choice: Int32Array, branches: A
     for (const [, g] of used) for (const i of g) order[i] = at++;
     return tf.tidy(() => {
       const inverse = tf.tensor1d(order, 'int32');
-      const x = tf.gather(tf.concat(parts.map((p) => p.x)), inverse) as tf.Tensor4D;
+      const x = takeImages(tf.concat(parts.map((p) => p.x)), order);
       const y = tf.gather(tf.concat(parts.map((p) => p.y)), inverse);
       return { x, y };
     });

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/rng.js';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
-import { type Augmentation, type AugmentBatch, checkImages } from './types.js';
+import { type Augmentation, type AugmentBatch, checkImages, takeImages } from './types.js';
 import { betaDraw } from './beta.js';
 import { clippedSpan, spanRows } from './cutout.js';
 
@@ -63,7 +63,7 @@ export function mixup(options: MixOptions = {}): Augmentation {
     const n = batch.x.shape[0];
     const { lambda, partner } = drawPairing(rng, o.alpha, n);
     const y = blendLabels(batch, o.numClasses, partner, lambda);
-    const x = tf.tidy(() => tf.add(tf.mul(batch.x, lambda), tf.mul(tf.gather(batch.x, tf.tensor1d(partner, 'int32')), 1 - lambda)) as tf.Tensor4D);
+    const x = tf.tidy(() => tf.add(tf.mul(batch.x, lambda), tf.mul(takeImages(batch.x, partner), 1 - lambda)) as tf.Tensor4D);
     return { x, y };
   };
 }
@@ -89,7 +89,7 @@ export function cutmix(options: MixOptions = {}): Augmentation {
     const y = blendLabels(batch, o.numClasses, partner, 1 - pasted);
     const x = tf.tidy(() => {
       const box = tf.mul(tf.tensor4d(spanRows([rows], height), [1, height, 1, 1]), tf.tensor4d(spanRows([cols], width), [1, 1, width, 1]));
-      const other = tf.gather(batch.x, tf.tensor1d(partner, 'int32'));
+      const other = takeImages(batch.x, partner);
       return tf.add(tf.mul(batch.x, tf.sub(1, box)), tf.mul(other, box)) as tf.Tensor4D;
     });
     return { x, y };

@@ -68,11 +68,13 @@ export function randAugmentOps(t: number): Record<string, Augmentation> {
     posterize: pointwise((x) => tf.div(tf.floor(tf.mul(tf.clipByValue(x, 0, 1), levels + 0.999)), levels + 0.999)),
     solarize: pointwise((x) => tf.where(tf.greaterEqual(x, 1 - t), tf.sub(1, x), x)),
     autoContrast: pointwise((x) => {
+      // Each channel stretched to [0, 1]; a flat channel (max = min) is left alone.
       const lo = tf.min(x, [1, 2], true);
-      const hi = tf.max(x, [1, 2], true);
-      const range = tf.sub(hi, lo);
-      const safe = tf.where(tf.greater(range, 0), range, tf.onesLike(range));
-      return tf.where(tf.tile(tf.greater(range, 0), [1, x.shape[1], x.shape[2], 1]), tf.div(tf.sub(x, lo), safe), x);
+      const range = tf.sub(tf.max(x, [1, 2], true), lo);
+      const flat = tf.cast(tf.lessEqual(range, 0), 'float32');
+      const shift = tf.mul(lo, tf.sub(1, flat));
+      const scale = tf.div(1, tf.add(tf.mul(range, tf.sub(1, flat)), flat));
+      return tf.mul(tf.sub(x, shift), scale);
     }),
   };
 }
