@@ -19,6 +19,7 @@ export * from './engine/index.js';
 export * from './optim/index.js';
 export * from './schedules/index.js';
 export * from './regularize/index.js';
+export * from './augment/index.js';
 export * from './data/index.js';
 export * from './train/index.js';
 export * from './io/index.js';

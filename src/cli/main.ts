@@ -37,6 +37,7 @@ import { tuneCommand, samplerFlag, prunerFlag, SAMPLER_FLAGS, PRUNER_FLAGS } fro
 import { interruptSignal, runWorker } from './worker.js';
 import { DEFAULT_STORAGE } from '../store/open.js';
 import { basename, extname } from 'node:path';
+import { augmentPreviewCommand } from './augment-preview.js';
 
 const USAGE = `usage: trainkit <command> [options]
 
@@ -79,6 +80,7 @@ commands:
                                         join a study from any machine that reaches the store
                                         (--trials defaults to the budget tune recorded)
   dashboard                             not built yet (the command center)
+  augment-preview [--dataset fashion-mnist|DIR] [--out DIR]  a PNG grid of images under each augmentation
 
 A run FILE (TypeScript or JavaScript) has a default export
   export default defineRun(async ({ seed, epochs, limit, backend }) => ({
@@ -157,6 +159,7 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
     }
     return 0;
   }
+  if (command === 'augment-preview') return augmentPreviewCommand(rest, log);
   if (command === 'backend') {
     const name = await useBestBackend();
     log(JSON.stringify({ ...backendInfo(), name }, null, 2));

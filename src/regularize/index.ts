@@ -28,3 +28,4 @@ export {
 } from './fractional_max_pool.js';
 export { recomputeBatchNormStatistics, type BatchNormBatch, type RecomputeOptions } from './batch_norm.js';
 export { xavierNormal, xavierUniform, heNormal, heUniform, type HeOptions } from './init.js';
+export { l2Penalty, l1Penalty, elasticNetPenalty, type Penalty, type PenaltyOptions, type ElasticNetOptions } from './penalty.js';

@@ -8,6 +8,8 @@ import type { AggregateMetric } from './aggregate-metric.js';
 import { type Metric, type MetricName, isMeanMetric, resolveMetric } from './metrics.js';
 import { classWeightArray, type ClassWeight } from './sample-weights.js';
 import type { ProgressOptions } from './progress.js';
+import type { Augmentation } from '../augment/types.js';
+import type { Penalty } from '../regularize/penalty.js';
 
 /** How to train, independent of how long: what a `Trainer` keeps across its `fit` calls. */
 export interface TrainOptions {
@@ -56,6 +58,13 @@ export interface TrainOptions {
   shuffle?: boolean;
   /** Drop the last, smaller batch of each epoch. Default false. */
   dropRemainder?: boolean;
+  /**
+   * Applied to every training batch (never to validation), drawing from the run's generator, so a
+   * resumed run sees the same augmented batches. Images must be NHWC float32. Default: none.
+   */
+  augment?: Augmentation;
+  /** A term added to the training loss, a function of the trainable parameters (`l2Penalty`, ...). Default: none. */
+  penalty?: Penalty;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -97,6 +106,10 @@ export function resolveTrainOptions(options: TrainOptions): Settings {
   if (!['progress', 'json', 'silent'].includes(o.verbose))
     throw new InvalidArgumentError('verbose', o.verbose, "'progress', 'json' or 'silent'");
   if (!Array.isArray(o.callbacks)) throw new InvalidArgumentError('callbacks', o.callbacks, 'an array of callback objects');
+  if (o.augment !== undefined && typeof o.augment !== 'function')
+    throw new InvalidArgumentError('augment', o.augment, 'an augmentation (batch, rng) => batch, e.g. flipLeftRight()');
+  if (o.penalty !== undefined && typeof o.penalty !== 'function')
+    throw new InvalidArgumentError('penalty', o.penalty, 'a penalty (params) => scalar, e.g. l2Penalty({ lambda: 1e-4 })');
   if (o.learningRate !== undefined && typeof o.learningRate !== 'function') checkNumber('learningRate', o.learningRate, { min: 0 });
   const all = o.metrics.map(resolveMetric) as Array<Metric | AggregateMetric<any, number>>;
   return {

@@ -9,6 +9,7 @@ import { learningRateOf } from '../optim/learning_rate_of.js';
 import { valueAt } from '../schedules/schedule.js';
 import { disposeTree, globalNorm } from '../tree/ops.js';
 import { treeLeaves, treeLeavesWithPaths } from '../tree/tree.js';
+import type { AugmentBatch } from '../augment/types.js';
 import type { LoopBatch } from './batch-stream.js';
 import type { StepLogs } from './callbacks.js';
 import { batchWeights } from './sample-weights.js';
@@ -31,12 +32,20 @@ export async function checkFinite(run: Run): Promise<void> {
 /** One update on batch `b` as step `s` (1-based). Nothing is read from the device here. */
 export function trainStep(run: Run, b: LoopBatch, s: number, logStep: boolean): StepResult {
   const { adapter, optimizer } = run.session;
-  const { loss, metrics, classWeight } = run.o;
-  const { x, y } = b;
+  const { loss, metrics, classWeight, augment, penalty } = run.o;
+  // The augmentation draws from the session's generator (saved in checkpoints): a resumed run sees the same batches.
+  const { x, y } = augment === undefined ? b : augment(b as AugmentBatch, run.session.rng);
   const w = batchWeights(y, { ...(b.weight === undefined ? {} : { weight: b.weight }), ...(classWeight === undefined ? {} : { classWeight }) });
   let out: ReturnType<typeof adapter.lossAndGrads>;
   try {
-    out = adapter.lossAndGrads((logits) => loss(logits, y, w), x, run.session.rng);
+    // The penalty reads the live trainable tensors, so its gradient joins the loss's.
+    const lossOf = (logits: tf.Tensor): tf.Scalar =>
+      penalty === undefined ? loss(logits, y, w) : tf.add(loss(logits, y, w), penalty(adapter.trainable()));
+    out = adapter.lossAndGrads(lossOf, x, run.session.rng);
+  } catch (e) {
+    if (x !== b.x) x.dispose();
+    if (y !== b.y) y.dispose();
+    throw e;
   } finally {
     w?.dispose();
   }
@@ -65,6 +74,8 @@ export function trainStep(run: Run, b: LoopBatch, s: number, logStep: boolean): 
   } finally {
     disposeTree([out.loss, out.grads, out.logits, gradNorm ?? []]);
     before.forEach(([, w]) => w.dispose());
+    if (x !== b.x) x.dispose();
+    if (y !== b.y) y.dispose();
   }
 }
 
