@@ -2,10 +2,11 @@
  * Random search: every parameter drawn independently and uniformly in its transformed space.
  */
 import { InvalidArgumentError } from '../../errors.js';
-import { Rng } from '../../engine/rng.js';
+import type { Rng } from '../../engine/rng.js';
 import type { Distribution, ParamValue } from '../../store/types.js';
 import type { Sampler } from '../types.js';
 import { checkDistribution, transformedBounds, untransform } from './distribution.js';
+import { trialRng } from './trial_rng.js';
 
 export interface RandomSamplerOptions {
   /** Seed of the sampler's generator (default 0). */
@@ -28,7 +29,8 @@ export function sampleUniform(d: Distribution, rng: Rng): ParamValue {
 
 /**
  * A sampler that draws every parameter independently and uniformly (see `sampleUniform`). The
- * baseline every other sampler must beat; also TPE's startup phase.
+ * baseline every other sampler must beat; also TPE's startup phase. A draw is a pure function of
+ * (seed, trial number, parameter name), so workers sharing a seed do not repeat each other.
  *
  * Defaults: seed 0. Source: Bergstra & Bengio, "Random Search for Hyper-Parameter Optimization"
  * (JMLR 2012); sampling rules of Optuna 3.1's RandomSampler.
@@ -40,12 +42,12 @@ export function sampleUniform(d: Distribution, rng: Rng): ParamValue {
 export function randomSampler(options: RandomSamplerOptions = {}): Sampler {
   const o = { ...DEFAULTS, ...options };
   if (!Number.isSafeInteger(o.seed)) throw new InvalidArgumentError('seed', o.seed, 'a safe integer');
-  const rng = new Rng(o.seed);
   return {
     description: `random(seed=${o.seed})`,
-    sample: ({ name, distribution }) => {
+    sample: (ctx) => {
+      const { name, distribution } = ctx;
       checkDistribution(name, distribution);
-      return sampleUniform(distribution, rng);
+      return sampleUniform(distribution, trialRng(o.seed, ctx.trial.number, name));
     },
   };
 }
