@@ -11,6 +11,10 @@ It writes src/tune/samplers/fixtures/optuna-tpe.json with:
   _split_observation_pairs put below and above (constant liar on and off);
 - parzen: _ParzenEstimator fitted to observations over every kind of distribution, univariate and
   multivariate: its normalised weights, mus, sigmas, categorical weights, and log_pdf at points.
+- proposals: a 40-trial history of a 2-D Rosenbrock in log coordinates, and the histogram (8 bins of
+  log10 x over [-4, 0]) of the value TPESampler proposes for each parameter from it, independent
+  (2000 seeds) and multivariate (1000 seeds): a statistical check of the whole sampler, since the
+  random streams differ.
 Numbers are float64; no Infinity or NaN appears in the output (JSON has none).
 """
 import json
@@ -190,9 +194,49 @@ for names in [['float', 'floatLog'], ['int', 'cat', 'floatStep'], list(SPACES)]:
 for names in [['float', 'floatLog'], ['float', 'floatLog', 'intLog', 'cat']]:
     parzen.append(fit(names, None, True, 1.0, weights_n=33))
 
+# ---- proposal distributions from a fixed history
+LOGF = {'type': 'float', 'low': 1e-4, 'high': 1.0, 'log': True}
+
+
+def rosenbrock(a, b):
+    u, v = math.log10(a) + 2, math.log10(b) + 2
+    return (1 - u) ** 2 + 100 * (v - u * u) ** 2
+
+
+state = np.random.RandomState(0)
+history = []
+for _ in range(40):
+    a = float(math.exp(state.uniform(math.log(1e-4), 0)))
+    b = float(math.exp(state.uniform(math.log(1e-4), 0)))
+    history.append({'a': a, 'b': b, 'value': rosenbrock(a, b)})
+hstudy = optuna.create_study()
+for h in history:
+    hstudy.add_trial(create_trial(params={'a': h['a'], 'b': h['b']}, distributions={'a': to_optuna(LOGF), 'b': to_optuna(LOGF)}, value=h['value']))
+running = hstudy.ask()
+
+
+def histogram(xs):
+    counts, _ = np.histogram(np.log10(xs), bins=8, range=(-4, 0))
+    return [float(c) / len(xs) for c in counts]
+
+
+independent = {}
+for name in ['a', 'b']:
+    xs = [optuna.samplers.TPESampler(seed=seed).sample_independent(hstudy, running, name, to_optuna(LOGF)) for seed in range(2000)]
+    independent[name] = histogram(xs)
+joint = {'a': [], 'b': []}
+space = {'a': to_optuna(LOGF), 'b': to_optuna(LOGF)}
+for seed in range(1000):
+    p = optuna.samplers.TPESampler(seed=seed, multivariate=True).sample_relative(hstudy, running, space)
+    joint['a'].append(p['a'])
+    joint['b'].append(p['b'])
+proposals = {'distribution': LOGF, 'history': history, 'independent': independent, 'independentDraws': 2000,
+             'multivariate': {k: histogram(v) for k, v in joint.items()}, 'multivariateDraws': 1000}
+
 with open(OUT, 'w') as f:
     plain_trials = [{**t, 'intermediate': [[s, jnum(v)] for s, v in t['intermediate']]} for t in split_trials]
     json.dump({'optuna': optuna.__version__, 'spaces': SPACES, 'gamma': gamma, 'weights': weights,
-               'splitTrials': plain_trials, 'splits': splits, 'parzen': parzen}, f, indent=1)
+               'splitTrials': plain_trials, 'splits': splits, 'parzen': parzen,
+               'proposals': proposals}, f, indent=1)
     f.write('\n')
 print('wrote', os.path.normpath(OUT), len(splits), 'splits,', len(parzen), 'estimators')
