@@ -8,7 +8,7 @@
  * (bench/search_quality_optuna.py, python3-optuna); both sides' objectives are evaluated at the same
  * random points first, to show they are the same functions.
  *
- *   npx tsx bench/search-quality.ts [--trials 100] [--seeds 5] [--functions a,b]
+ *   npx tsx bench/search-quality.ts [--trials 100] [--seeds 10] [--functions a,b]
  *
  * Prints a markdown table and writes bench/results/search-quality.json.
  */
@@ -26,7 +26,7 @@ import type { Sampler } from '../src/tune/types.js';
 const { values: args } = parseArgs({
   options: {
     trials: { type: 'string', default: '100' },
-    seeds: { type: 'string', default: '5' },
+    seeds: { type: 'string', default: '10' },
     functions: { type: 'string', default: TEST_FUNCTIONS.map((f) => f.name).join(',') },
   },
 });
