@@ -142,3 +142,11 @@ test('tpeSampler names a bad option and describes itself', () => {
   assert.equal(tpeSampler().description, 'tpe(seed=0, startupTrials=10, multivariate=false)');
   assert.equal(tpeSampler({ seed: 3, constantLiar: false, eiCandidates: 48 }).description, 'tpe(seed=3, startupTrials=10, multivariate=false, eiCandidates=48, constantLiar=false)');
 });
+
+test('a custom gamma decides how many trials are good, and a gamma that returns a non-integer is named', async () => {
+  const trials = history(30);
+  // gamma = n: every trial is below, so g is the prior alone and l spreads over all trials.
+  const all = await ask(tpeSampler({ gamma: (n) => n }), trials, 30);
+  assert.notEqual(all, await ask(tpeSampler(), trials, 30));
+  await assert.rejects(async () => ask(tpeSampler({ gamma: (n) => n / 7 }), trials, 30), /gamma\(30\): 4\.28/);
+});

@@ -97,15 +97,17 @@ export function tpeSampler(options: TpeSamplerOptions = {}): Sampler {
   if (!(o.priorWeight > 0) || !Number.isFinite(o.priorWeight))
     throw new InvalidArgumentError('priorWeight', o.priorWeight, 'a positive finite number');
   if (typeof o.gamma !== 'function') throw new InvalidArgumentError('gamma', o.gamma, 'a function of n returning an integer');
+  const gamma = (n: number): number => {
+    const below = o.gamma(n);
+    if (!Number.isSafeInteger(below) || below < 0) throw new InvalidArgumentError(`gamma(${n})`, below, 'an integer >= 0');
+    return below;
+  };
   const parzen = (multivariate: boolean): ParzenOptions => ({ priorWeight: o.priorWeight, multivariate, weightsOf: defaultWeights });
 
   /** TPE over `space` (one name: independent; several: joint), or undefined during startup. */
   const tpe = (ctx: SearchContext, space: Record<string, Distribution>, multivariate: boolean, key: string) => {
-    const split = splitTrials(ctx.trials.filter((t) => t.number !== ctx.trial.number), ctx.study.direction, o.constantLiar, o.gamma);
+    const split = splitTrials(ctx.trials.filter((t) => t.number !== ctx.trial.number), ctx.study.direction, o.constantLiar, gamma);
     if (split.n < o.startupTrials) return undefined;
-    const nBelow = o.gamma(split.n);
-    if (!Number.isSafeInteger(nBelow) || nBelow < 0)
-      throw new InvalidArgumentError('gamma(n)', nBelow, `an integer >= 0 (n = ${split.n})`);
     const names = Object.keys(space);
     // Each trial's values in internal representation; a trial that lacks one takes no part.
     const observed = (indices: number[]): Record<string, number[]> => {
