@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from './main.js';
 import { root } from './run-fixtures.fixture.js';
-import { workerArgs } from './tune.js';
+import { prunerFlag, samplerFlag, workerArgs } from './tune.js';
 import { INTERRUPTED, runWorker, trialLine } from './worker.js';
 
 mkdirSync(join(root, 'out'), { recursive: true });
@@ -57,9 +57,13 @@ test('tune and worker refuse bad arguments with one line naming the problem', as
     await assert.rejects(run(args), (e: Error) => message.test(e.message) && !e.message.includes('\n'), `${args.join(' ')}`);
 });
 
-test('a sampler or pruner name not in this build says which ones are', async () => {
-  await assert.rejects(run(['tune', tuneFile('ok2.ts'), '--sampler', 'tpe']), { message: '--sampler tpe: tpeSampler is not in this build (available: random)' });
-  await assert.rejects(run(['tune', tuneFile('ok3.ts'), '--pruner', 'median']), { message: '--pruner median: medianPruner is not in this build (available: none)' });
+test('--sampler and --pruner names map to the registry; a grid or hyperband without their tune-file settings, and unknown names, are refused by name', () => {
+  assert.equal(samplerFlag('tpe')({ seed: 3 }).description, 'tpe(seed=3, startupTrials=10, multivariate=false)');
+  assert.match(prunerFlag('asha')({}).description, /^successiveHalving\(/);
+  assert.throws(() => samplerFlag('grid')({}), /Invalid --sampler: "grid" \(expected a tune file that exports its grid/);
+  assert.throws(() => prunerFlag('hyperband')({}), /Invalid --pruner: "hyperband" \(expected a tune file that exports its budget/);
+  assert.throws(() => samplerFlag('bayes'), /Invalid --sampler: "bayes" \(expected one of tpe, random, grid\)/);
+  assert.throws(() => prunerFlag('x'), /Invalid --pruner: "x" \(expected one of median, asha, hyperband, none\)/);
 });
 
 test('the command line exits with status 2 and one line on stderr for bad input', () => {

@@ -1,30 +1,29 @@
 /**
- * The sampler and pruner a study gets when none is given. One line each, so that wiring in
- * Optuna's defaults (TPE, median pruning) when they land is a one-line change here.
+ * The sampler and pruner a study gets when none is given: Optuna's defaults, TPE and median
+ * pruning. TPE's draws are a pure function of its seed (0 by default) and the trials so far, so a
+ * study run twice with the same trials proposes the same points; give `tpeSampler({ seed })` for
+ * another stream.
  */
+import { medianPruner } from './pruners/median.js';
+import { tpeSampler } from './samplers/tpe.js';
 import type { Pruner, Sampler } from './types.js';
-import { uniformSampler } from './uniform-sampler.js';
-
-/** A pruner that never prunes. */
-export const NO_PRUNING: Pruner = { description: 'none', shouldPrune: () => false };
 
 /**
- * The default sampler: independent uniform sampling seeded from the operating system (Optuna's is
- * TPE, to come).
+ * The default sampler: `tpeSampler()` (10 random startup trials, then TPE; constant liar on).
  *
  * @example
  * const sampler = defaultSampler();
  */
 export function defaultSampler(): Sampler {
-  return uniformSampler();
+  return tpeSampler();
 }
 
 /**
- * The default pruner: none (Optuna's is the median pruner, to come).
+ * The default pruner: `medianPruner()` (5 startup trials, no warmup).
  *
  * @example
  * const pruner = defaultPruner();
  */
 export function defaultPruner(): Pruner {
-  return NO_PRUNING;
+  return medianPruner();
 }

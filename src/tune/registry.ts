@@ -1,15 +1,20 @@
 /**
- * Samplers and pruners by name, for the command line (`--sampler`, `--pruner`) and the stored
- * descriptions. An entry is a factory taking the worker's seed; a name without an entry is not in
- * this build. Adding an algorithm is one line here.
+ * Samplers and pruners by name, for the command line (`--sampler`, `--pruner`). An entry is a
+ * factory taking the worker's options; adding an algorithm is one line here. A grid needs its
+ * space, and hyperband its maximum resource: the command line has neither, so those come from the
+ * tune file (`sampler: gridSampler({...})`, `pruner: hyperbandPruner({ maxResource })`).
  */
-import { NO_PRUNING } from './defaults.js';
+import { InvalidArgumentError } from '../errors.js';
+import { medianPruner } from './pruners/median.js';
+import { noPruner } from './pruners/nop.js';
+import { successiveHalvingPruner } from './pruners/successive_halving.js';
+import { randomSampler } from './samplers/random.js';
+import { tpeSampler } from './samplers/tpe.js';
 import type { Pruner, Sampler } from './types.js';
-import { uniformSampler } from './uniform-sampler.js';
 
 /** Options every factory receives. */
 export interface FactoryOptions {
-  /** The worker's seed; undefined: seeded from the operating system. */
+  /** The worker's seed; undefined: each factory's default. */
   seed?: number;
 }
 
@@ -18,12 +23,23 @@ export const PRUNER_NAMES = ['noPruner', 'medianPruner', 'successiveHalvingPrune
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 export type PrunerName = (typeof PRUNER_NAMES)[number];
 
-/** The samplers of this build, by function name. */
-export const SAMPLERS: Partial<Record<SamplerName, (o: FactoryOptions) => Sampler>> = {
-  randomSampler: (o) => uniformSampler(o.seed === undefined ? {} : { seed: o.seed }),
+const seeded = (o: FactoryOptions): { seed?: number } => (o.seed === undefined ? {} : { seed: o.seed });
+
+/** The samplers, by function name. */
+export const SAMPLERS: Record<SamplerName, (o: FactoryOptions) => Sampler> = {
+  randomSampler: (o) => randomSampler(seeded(o)),
+  tpeSampler: (o) => tpeSampler(seeded(o)),
+  gridSampler: () => {
+    throw new InvalidArgumentError('--sampler', 'grid', "a tune file that exports its grid: sampler: gridSampler({ lr: [1e-3, 1e-2], ... })");
+  },
 };
 
-/** The pruners of this build, by function name. */
-export const PRUNERS: Partial<Record<PrunerName, (o: FactoryOptions) => Pruner>> = {
-  noPruner: () => NO_PRUNING,
+/** The pruners, by function name. */
+export const PRUNERS: Record<PrunerName, (o: FactoryOptions) => Pruner> = {
+  noPruner: () => noPruner(),
+  medianPruner: () => medianPruner(),
+  successiveHalvingPruner: () => successiveHalvingPruner(),
+  hyperbandPruner: () => {
+    throw new InvalidArgumentError('--pruner', 'hyperband', 'a tune file that exports its budget: pruner: hyperbandPruner({ maxResource: EPOCHS })');
+  },
 };

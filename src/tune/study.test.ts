@@ -286,3 +286,17 @@ test('an error outside the objective (here onTrialEnd) stops the other loops aft
   assert.ok(trials.length <= 5, `${trials.length} trials`);
   assert.ok(trials.every((t) => t.state === 'complete'), 'no trial is left running');
 });
+
+test('a grid study runs every grid point exactly once across concurrent loops, through enqueued trials', async () => {
+  const { gridSampler } = await import('./samplers/grid.js');
+  const study = await createStudy({ name: 'grid', storage: 'memory:', sampler: gridSampler({ a: [1, 2, 3], b: ['x', 'y'] }), pruner: (await import('./pruners/nop.js')).noPruner() });
+  const seen: string[] = [];
+  await study.optimize(async (trial) => {
+    const a = await trial.suggestCategorical('a', [1, 2, 3]);
+    const b = await trial.suggestCategorical('b', ['x', 'y']);
+    seen.push(`${a}${b}`);
+    return Number(a);
+  }, { trials: 6, concurrency: 3 });
+  assert.deepEqual(seen.sort(), ['1x', '1y', '2x', '2y', '3x', '3y']);
+  assert.equal((await study.trials()).length, 6);
+});

@@ -16,7 +16,7 @@ import {
   type FloatOptions,
   type IntOptions,
 } from './distributions.js';
-import { NO_PRUNING } from './defaults.js';
+import { NO_PRUNER } from './pruners/nop.js';
 import { StudyError } from './errors.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { Pruner, Sampler } from './types.js';
@@ -159,7 +159,7 @@ export class Trial {
    */
   async shouldPrune(): Promise<boolean> {
     const { pruner, store, study } = this.#deps;
-    if (pruner === NO_PRUNING) return false;
+    if (pruner === NO_PRUNER) return false;
     const trials = await store.getTrials(study.id);
     return (await pruner.shouldPrune({ study, trials, trial: this.snapshot() })) === true;
   }
