@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { rememberOriginal, originalKernel } from './registry.js';
-import { batchMatMulConfig } from './batch_mat_mul.js';
+import { nativeBatchMatMulConfig } from '../native/batch_mat_mul.js';
 import { fusedMatMulConfig } from './fused_mat_mul.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
@@ -18,7 +18,8 @@ import { identityConfig } from './identity.js';
 
 /** The kernels trainkit registers on wasm, in the order they matter for training speed. */
 export const WASM_FIXES: readonly tf.KernelConfig[] = [
-  batchMatMulConfig,
+  // On the native BLAS when one is active (engine/native), else trainkit's wasm BatchMatMul.
+  nativeBatchMatMulConfig,
   fusedMatMulConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,

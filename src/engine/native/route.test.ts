@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { findNative, NATIVE_INSTALL_HINT } from './route.js';
+import { NO_NATIVE } from './native.fixture.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Runs `f` and returns the process warnings it emitted. */
+async function warningsOf(f: () => unknown): Promise<string[]> {
+  const seen: string[] = [];
+  const listener = (w: Error) => seen.push(w.message);
+  process.on('warning', listener);
+  try {
+    f();
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+  } finally {
+    process.off('warning', listener);
+  }
+  return seen;
+}
+
+test('TRAINKIT_NATIVE=0 turns native kernels off before anything is loaded', () => {
+  assert.deepEqual(findNative({ TRAINKIT_NATIVE: '0' }), { blas: null, reason: 'turned off by TRAINKIT_NATIVE=0' });
+});
+
+test('another OS than Linux stays on wasm and says why', () => {
+  const probe = findNative({}, 'darwin');
+  assert.equal(probe.blas, null);
+  assert.match(probe.reason ?? '', /for Linux, this is darwin/);
+});
+
+test('a library path that does not exist is no error: the reason names it and what to install', async () => {
+  let probe: ReturnType<typeof findNative> | undefined;
+  const warnings = await warningsOf(() => (probe = findNative({ TRAINKIT_OPENBLAS: '/nonexistent/libopenblas.so.0' })));
+  assert.equal(probe?.blas, null);
+  assert.match(probe?.reason ?? '', /\/nonexistent\/libopenblas\.so\.0 does not exist/);
+  assert.ok(probe?.reason?.endsWith(NATIVE_INSTALL_HINT));
+  assert.deepEqual(warnings, []);
+});
+
+test('a file that is not a library gives one warning naming it and the fallback, never an exception', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainkit-native-'));
+  const fake = path.join(dir, 'libopenblas.so.0');
+  fs.writeFileSync(fake, 'not a shared library\n');
+  try {
+    let probe: ReturnType<typeof findNative> | undefined;
+    const warnings = await warningsOf(() => (probe = findNative({ TRAINKIT_OPENBLAS: fake })));
+    assert.equal(probe?.blas, null);
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0].includes(fake), warnings[0]);
+    assert.match(warnings[0], /matrix products stay on wasm/);
+    assert.doesNotMatch(warnings[0], /\n/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a shared library without cblas_sgemm is refused the same way', { skip: NO_NATIVE }, async () => {
+  let probe: ReturnType<typeof findNative> | undefined;
+  const warnings = await warningsOf(() => (probe = findNative({ TRAINKIT_OPENBLAS: 'libc.so.6' })));
+  assert.equal(probe?.blas, null);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /libc\.so\.6 is not a usable OpenBLAS: .*cblas_sgemm.*; matrix products stay on wasm/);
+});
+
+test('the OpenBLAS found reports its build and two threads', { skip: NO_NATIVE }, () => {
+  const { blas } = findNative({});
+  assert.match(blas?.version ?? '', /^OpenBLAS \d+\.\d+/);
+  assert.equal(blas?.threads, Math.min(2, os.availableParallelism()));
+});
+
+/** Runs a small training step in a fresh process (the native library is found once per process). */
+function childInfo(env: NodeJS.ProcessEnv): { native: unknown; threads: number; products: number; fixes: string[] } {
+  const script = `
+    import * as tf from '@tensorflow/tfjs-core';
+    import '@tensorflow/tfjs-layers';
+    import { useBestBackend, backendInfo } from './src/engine/index.ts';
+    import { nativeProducts } from './src/engine/native/blas.ts';
+    await useBestBackend();
+    const w = tf.variable(tf.randomNormal([64, 10], 0, 0.1, 'float32', 1));
+    const x = tf.randomNormal([32, 64], 0, 1, 'float32', 2);
+    const { grads } = tf.variableGrads(() => tf.mean(tf.square(tf.matMul(x, w))));
+    await grads[w.name].data();
+    const { native, threads, fixes } = backendInfo();
+    console.log(JSON.stringify({ native, threads, fixes, products: nativeProducts() }));
+  `;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!);
+}
+
+test('useBestBackend runs matrix products natively, XNNPACK on one thread, and backendInfo says which library', { skip: NO_NATIVE }, () => {
+  const info = childInfo({ TRAINKIT_NATIVE: '' });
+  assert.deepEqual(info.native, {
+    kernels: ['BatchMatMul', 'Conv2DBackpropFilter'],
+    library: (info.native as { library: string }).library,
+    version: (info.native as { version: string }).version,
+    threads: Math.min(2, os.availableParallelism()),
+  });
+  assert.match((info.native as { library: string }).library, /libopenblas\.so\.0$/);
+  assert.equal(info.threads, 1);
+  assert.ok(info.products >= 2, 'the forward product and a gradient ran natively');
+});
+
+test('TRAINKIT_NATIVE=0 gives the wasm route: no native product, the reason in backendInfo', () => {
+  const info = childInfo({ TRAINKIT_NATIVE: '0' });
+  assert.deepEqual(info.native, { kernels: [], reason: 'turned off by TRAINKIT_NATIVE=0' });
+  assert.equal(info.products, 0);
+  assert.ok(info.fixes.includes('BatchMatMul'), 'trainkit\'s wasm BatchMatMul is still registered');
+});
