@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rememberOriginal, originalKernel } from './registry.js';
 import { nativeBatchMatMulConfig } from '../native/batch_mat_mul.js';
-import { fusedMatMulConfig } from './fused_mat_mul.js';
+import { nativeFusedMatMulConfig } from '../native/fused_mat_mul.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { depthwiseBackpropFilterConfig } from './depthwise_backprop_filter.js';
@@ -18,9 +18,9 @@ import { identityConfig } from './identity.js';
 
 /** The kernels trainkit registers on wasm, in the order they matter for training speed. */
 export const WASM_FIXES: readonly tf.KernelConfig[] = [
-  // On the native BLAS when one is active (engine/native), else trainkit's wasm BatchMatMul.
+  // Products on the native BLAS when one is active (engine/native), else trainkit's wasm kernels.
   nativeBatchMatMulConfig,
-  fusedMatMulConfig,
+  nativeFusedMatMulConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   depthwiseBackpropFilterConfig,

@@ -102,7 +102,7 @@ function childInfo(env: NodeJS.ProcessEnv): { native: unknown; threads: number; 
 test('useBestBackend runs matrix products natively, XNNPACK on one thread, and backendInfo says which library', { skip: NO_NATIVE }, () => {
   const info = childInfo({ TRAINKIT_NATIVE: '' });
   assert.deepEqual(info.native, {
-    kernels: ['BatchMatMul', 'Conv2DBackpropFilter'],
+    kernels: ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter'],
     library: (info.native as { library: string }).library,
     version: (info.native as { version: string }).version,
     threads: Math.min(2, os.availableParallelism()),

@@ -64,4 +64,4 @@ function cores(): number {
 }
 
 /** The kernels whose matrix products run on the native BLAS when it is active. */
-export const NATIVE_KERNELS: readonly string[] = ['BatchMatMul', 'Conv2DBackpropFilter'];
+export const NATIVE_KERNELS: readonly string[] = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter'];
