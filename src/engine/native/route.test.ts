@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError } from '../../errors.js';
+import { useBackend } from '../backend.js';
 import { findNative, NATIVE_INSTALL_HINT } from './route.js';
 import { NO_NATIVE } from './native.fixture.js';
 
@@ -117,4 +119,13 @@ test('TRAINKIT_NATIVE=0 gives the wasm route: no native product, the reason in b
   assert.deepEqual(info.native, { kernels: [], reason: 'turned off by TRAINKIT_NATIVE=0' });
   assert.equal(info.products, 0);
   assert.ok(info.fixes.includes('BatchMatMul'), 'trainkit\'s wasm BatchMatMul is still registered');
+});
+
+test('a native option that is not a boolean is an InvalidArgumentError naming it', async () => {
+  await assert.rejects(useBackend('wasm', { native: 'yes' as unknown as boolean }), (e: unknown) => {
+    assert.ok(e instanceof InvalidArgumentError);
+    assert.match(e.message, /native/);
+    assert.match(e.message, /yes/);
+    return true;
+  });
 });
