@@ -14,7 +14,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { checkNumber, EngineError, InvalidArgumentError } from '../errors.js';
 import { setGemmThreads } from './kernels/gemm_threads.js';
 import { installWasmFixes, removeWasmFixes } from './kernels/fixes.js';
-import { setActiveBlas } from './native/blas.js';
+import { setActiveBlas, type NativeBlas } from './native/blas.js';
+import { setActiveConv, type NativeConv } from './native/dnn.js';
 
 /** Backends trainkit knows how to start. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu', 'webgpu', 'webgl'] as const;
@@ -39,15 +40,13 @@ export interface BackendOptions {
 
 /** Which kernels run on a native library, which one, and what to install for more. */
 export interface NativeInfo {
-  /** Kernels whose products run on the native library (empty: all on wasm). */
+  /** Kernels that run (or whose matrix products run) on a native library (empty: all on wasm). */
   kernels: string[];
-  /** The library file loaded. */
-  library?: string;
-  /** The library's description of its build (OpenBLAS: `openblas_get_config()`). */
-  version?: string;
-  /** The library's threads. */
+  /** Each library loaded: its version or build (OpenBLAS: `openblas_get_config()`) and its file. */
+  libraries: string[];
+  /** Threads of the libraries. */
   threads?: number;
-  /** Why no native kernels run, with what to install. */
+  /** What is missing and why, with what to install. */
   reason?: string;
 }
 
@@ -71,7 +70,7 @@ const DEFAULTS = { fixes: true, native: true } as const;
 
 let chosen: BackendInfo | null = null;
 let wasmStart: { threads: number; simd: boolean; requested?: number; reason?: string } | null = null;
-let nativeProbe: { blas: import('./native/blas.js').NativeBlas | null; reason?: string; kernels: readonly string[] } | null = null;
+let nativeProbe: { blas: NativeBlas | null; conv: NativeConv | null; reason?: string; kernels: readonly string[] } | null = null;
 
 const isNode = (): boolean =>
   typeof process !== 'undefined' && typeof process.versions === 'object' && process.versions.node != null;
@@ -191,9 +190,10 @@ async function select(name: string): Promise<void> {
 
 async function startWasm(o: ResolvedOptions): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const blas = o.fixes && o.native ? await findNativeBlas() : null;
+  const { blas, conv } = o.fixes && o.native ? await findNativeLibraries() : { blas: null, conv: null };
+  const native = blas !== null || conv !== null;
   if (wasmStart === null) {
-    wasmStart = await firstWasmStart(wasm, o.threads ?? (blas !== null ? 1 : undefined));
+    wasmStart = await firstWasmStart(wasm, o.threads ?? (native ? 1 : undefined));
   } else {
     const { threads, requested } = wasmStart;
     if (o.threads !== undefined && o.threads !== threads && o.threads !== requested) {
@@ -205,33 +205,42 @@ async function startWasm(o: ResolvedOptions): Promise<BackendInfo> {
   }
   // trainkit's SIMD GEMM (the matrix products of the kernel fixes) uses as many threads as
   // XNNPACK, or one where the native BLAS takes the products.
-  setGemmThreads(blas !== null ? 1 : Math.max(1, Math.min(8, wasmStart.threads)));
+  setGemmThreads(native ? 1 : Math.max(1, Math.min(8, wasmStart.threads)));
   setActiveBlas(blas);
+  setActiveConv(conv);
   let fixes: string[] = [];
   if (o.fixes) fixes = installWasmFixes();
   else removeWasmFixes();
   const reason = [wasmStart.reason, o.fixes ? undefined : 'kernel fixes off (wasm as shipped)'].filter(Boolean).join('; ');
-  const native = o.fixes ? nativeInfo(o.native, blas) : undefined;
-  return { name: 'wasm', threads: wasmStart.threads, simd: wasmStart.simd, fixes, ...(native ? { native } : {}), ...(reason ? { reason } : {}) };
+  const info = o.fixes ? nativeInfo(o.native) : undefined;
+  return { name: 'wasm', threads: wasmStart.threads, simd: wasmStart.simd, fixes, ...(info ? { native: info } : {}), ...(reason ? { reason } : {}) };
 }
 
-/** The native BLAS (found once per process, in Node only), or null. */
-async function findNativeBlas(): Promise<import('./native/blas.js').NativeBlas | null> {
+/** The native libraries (found once per process, in Node only). */
+async function findNativeLibraries(): Promise<{ blas: NativeBlas | null; conv: NativeConv | null }> {
   if (nativeProbe === null) {
     if (!isNode()) {
-      nativeProbe = { blas: null, reason: 'native kernels run in Node only', kernels: [] };
+      nativeProbe = { blas: null, conv: null, reason: 'native kernels run in Node only', kernels: [] };
     } else {
       const route = await import('./native/route.js');
-      nativeProbe = { ...route.probeNative(), kernels: route.NATIVE_KERNELS };
+      const probe = route.probeNative();
+      const kernels = new Set([...(probe.blas ? route.BLAS_KERNELS : []), ...(probe.conv ? route.CONV_KERNELS : [])]);
+      nativeProbe = { ...probe, kernels: [...kernels] };
     }
   }
-  return nativeProbe.blas;
+  return nativeProbe;
 }
 
-function nativeInfo(wanted: boolean, blas: import('./native/blas.js').NativeBlas | null): NativeInfo {
-  if (!wanted) return { kernels: [], reason: 'native kernels off (option native: false)' };
-  if (blas === null) return { kernels: [], ...(nativeProbe?.reason ? { reason: nativeProbe.reason } : {}) };
-  return { kernels: [...nativeProbe!.kernels], library: blas.library, version: blas.version, threads: blas.threads };
+function nativeInfo(wanted: boolean): NativeInfo {
+  if (!wanted) return { kernels: [], libraries: [], reason: 'native kernels off (option native: false)' };
+  const { blas, conv, reason, kernels } = nativeProbe!;
+  const libraries = [blas, conv].filter((l) => l !== null).map((l) => `${l.version} (${l.library})`);
+  return {
+    kernels: [...kernels],
+    libraries,
+    ...(blas !== null ? { threads: blas.threads } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+  };
 }
 
 async function firstWasmStart(

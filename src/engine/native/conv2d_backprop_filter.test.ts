@@ -3,15 +3,19 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, randomInputs, type ConvGeometry } from '../kernels/oracle.fixture.js';
 import { nativeProducts } from './blas.js';
+import { setActiveConv } from './dnn.js';
 import { NATIVE_WASM, NO_NATIVE } from './native.fixture.js';
 
+/** The filter gradient with oneDNN's convolutions set aside (runOn restores them at its next start). */
 function filterGrad(g: ConvGeometry) {
-  return ({ x, dy }: Record<string, tf.Tensor>) =>
-    tf.engine().runKernel(
+  return ({ x, dy }: Record<string, tf.Tensor>) => {
+    setActiveConv(null);
+    return tf.engine().runKernel(
       'Conv2DBackpropFilter',
       { x, dy },
       { strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dimRoundingMode: g.dimRoundingMode, filterShape: g.filter } as never,
     ) as tf.Tensor;
+  };
 }
 
 // 8 or more output channels: the filter gradient is GEMMs (shifted windows, or a patch matrix).
@@ -24,7 +28,7 @@ const GEMM_ROUTES: ConvGeometry[] = [
 ];
 
 for (const g of GEMM_ROUTES) {
-  test(`Conv2DBackpropFilter with its GEMM on the native BLAS matches cpu: ${g.label}`, { skip: NO_NATIVE }, async () => {
+  test(`Conv2DBackpropFilter without oneDNN, its GEMM on OpenBLAS, matches cpu: ${g.label}`, { skip: NO_NATIVE }, async () => {
     const before = nativeProducts();
     await assertMatchesCpu(g.label, randomInputs(21, { x: g.x, dy: convOutShape(g) }), filterGrad(g), NATIVE_WASM);
     assert.ok(nativeProducts() > before, 'the GEMM ran on the native BLAS');
@@ -32,7 +36,7 @@ for (const g of GEMM_ROUTES) {
 }
 
 for (const g of CONV_GEOMETRIES) {
-  test(`Conv2DBackpropFilter with native kernels on matches cpu: ${g.label}`, { skip: NO_NATIVE }, async () => {
+  test(`Conv2DBackpropFilter without oneDNN, with OpenBLAS, matches cpu: ${g.label}`, { skip: NO_NATIVE }, async () => {
     await assertMatchesCpu(g.label, randomInputs(22, { x: g.x, dy: convOutShape(g) }), filterGrad(g), NATIVE_WASM);
   });
 }

@@ -16,7 +16,7 @@ import { kernelScope } from '../kernels/scope.js';
 import { activeBlas, heapOf } from './blas.js';
 
 /** The backend kernel of each fused activation (none for 'linear'). */
-const ACTIVATION_KERNELS: Record<string, string | undefined> = {
+export const ACTIVATION_KERNELS: Record<string, string | undefined> = {
   relu: 'Relu',
   relu6: 'Relu6',
   elu: 'Elu',
