@@ -5,8 +5,8 @@
  *
  * Best first: `tensorflow` (`@tensorflow/tfjs-node`, native, optional: it downloads libtensorflow
  * at install time), then `wasm` (XNNPACK, SIMD, with trainkit's kernel fixes and threads, and its
- * matrix products on OpenBLAS where Node finds it: engine/native), then `cpu` (pure JavaScript, the
- * last resort). In a browser: `webgpu`, `webgl` when their packages
+ * matrix products and convolutions on OpenBLAS and oneDNN where Node finds them: engine/native),
+ * then `cpu` (pure JavaScript, the last resort). In a browser: `webgpu`, `webgl` when their packages
  * are imported, then `wasm`, `cpu`.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,14 +31,14 @@ export interface BackendOptions {
    */
   threads?: number;
   /**
-   * wasm with fixes, in Node: run matrix products on a native BLAS (OpenBLAS, through the optional
-   * dependency koffi) when one is found. Default true; false, or `TRAINKIT_NATIVE=0` in the
-   * environment, keeps them on wasm.
+   * wasm with fixes, in Node: run matrix products on OpenBLAS and convolutions on oneDNN 2.x
+   * (through the optional dependency koffi) where they are found. Default true; false, or
+   * `TRAINKIT_NATIVE=0` in the environment, keeps them on wasm.
    */
   native?: boolean;
 }
 
-/** Which kernels run on a native library, which one, and what to install for more. */
+/** Which kernels run on native libraries, which libraries, and what to install for more. */
 export interface NativeInfo {
   /** Kernels that run (or whose matrix products run) on a native library (empty: all on wasm). */
   kernels: string[];
