@@ -2,8 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers gradients
-import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, randomInputs, type ConvGeometry } from '../kernels/oracle.fixture.js';
-import { nativeConvolutions } from './dnn.js';
+import { EngineError } from '../../errors.js';
+import { useBackend } from '../backend.js';
+import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, maxAbsDiff, randomInputs, runOn, type ConvGeometry } from '../kernels/oracle.fixture.js';
+import { activeConv, nativeConvolutions, setActiveConv } from './dnn.js';
 import { NATIVE_WASM, NO_ONEDNN } from './native.fixture.js';
 
 const attrsOf = (g: ConvGeometry) => ({ strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dimRoundingMode: g.dimRoundingMode });
@@ -63,4 +65,37 @@ test('a dilated convolution stays on XNNPACK and still matches cpu', { skip: NO_
   await assertMatchesCpu('dilated', randomInputs(36, { x: [2, 9, 9, 3], filter: [3, 3, 3, 4] }), ({ x, filter }) =>
     tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same', 'NHWC', 2), NATIVE_WASM);
   assert.equal(nativeConvolutions(), before);
+});
+
+test('a convolution oneDNN fails on goes to the wasm kernel, with one warning, leaking nothing', { skip: NO_ONEDNN }, async () => {
+  const inputs = randomInputs(37, { x: [2, 7, 7, 3], filter: [3, 3, 3, 5] });
+  const compute = ({ x, filter }: Record<string, tf.Tensor>) => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same');
+  const cpu = await runOn('cpu', inputs, compute);
+  await useBackend('wasm', NATIVE_WASM);
+  const real = activeConv()!;
+  const refuse = () => {
+    throw new EngineError('convolution failed (status 3)');
+  };
+  setActiveConv({ ...real, forward: refuse });
+  const warnings: string[] = [];
+  const listener = (w: Error) => warnings.push(w.message);
+  process.on('warning', listener);
+  try {
+    const x = tf.tensor4d(inputs.x.values, inputs.x.shape as [number, number, number, number]);
+    const filter = tf.tensor4d(inputs.filter.values, inputs.filter.shape as [number, number, number, number]);
+    const buffers = tf.backend().numDataIds();
+    for (let i = 0; i < 2; i++) {
+      const y = compute({ x, filter });
+      assert.ok(maxAbsDiff(y.dataSync(), cpu.values[0]) <= 1e-4 * 10);
+      y.dispose();
+    }
+    assert.equal(tf.backend().numDataIds(), buffers, 'no buffer left behind');
+    tf.dispose([x, filter]);
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', listener);
+    setActiveConv(real);
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /status 3.*Conv2D goes to its wasm kernel/);
 });

@@ -6,11 +6,13 @@
  *
  * Other cases (no active oneDNN, NCHW, dilation > 1, non-float32, an empty tensor, a bias that is
  * not one value per output channel) go to the kernel each one replaces: XNNPACK's for the forward
- * ones, trainkit's wasm fixes for the gradients.
+ * ones, trainkit's wasm fixes for the gradients. So does a convolution oneDNN refuses to build, with
+ * one process warning per kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput, FusedConv2D, util } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { EngineError } from '../../errors.js';
 import { originalKernel } from '../kernels/registry.js';
 import { conv2DBackpropInputConfig } from '../kernels/conv2d_backprop_input.js';
 import { conv2DBackpropFilterConfig } from '../kernels/conv2d_backprop_filter.js';
@@ -57,16 +59,37 @@ function geometry(xShape: number[], filterShape: number[], attrs: ConvAttrs): Co
 
 const offset = (backend: BackendWasm, t: tf.TensorInfo) => (backend.typedArrayFromHeap(t) as Float32Array).byteOffset;
 
+const refused = new Set<string>();
+
+/** `run`, or, if oneDNN fails on this convolution, `fallback` (with one warning per kernel name). */
+function orFallback(kernel: string, run: () => tf.TensorInfo, fallback: () => tf.TensorInfo): tf.TensorInfo {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    if (!refused.has(kernel)) {
+      refused.add(kernel);
+      process.emitWarning(`native kernels: ${error.message}; ${kernel} goes to its wasm kernel where oneDNN fails`, 'TrainkitWarning');
+    }
+    return fallback();
+  }
+}
+
 function conv2D(args: KernelArgs): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
   const filter = args.inputs.filter as tf.TensorInfo;
   const native = nativeFor(args, [x, filter]);
-  if (native === undefined) return originalKernel(Conv2D)!.kernelFunc(args) as tf.TensorInfo;
+  const shipped = () => originalKernel(Conv2D)!.kernelFunc(args) as tf.TensorInfo;
+  if (native === undefined) return shipped();
   const backend = args.backend as BackendWasm;
   const g = geometry(x.shape, filter.shape, args.attrs as unknown as ConvAttrs);
-  const y = backend.makeOutput([g.n, g.outH, g.outW, g.outC], 'float32');
-  native.conv.forward(native.heap(), g, offset(backend, x), offset(backend, filter), offset(backend, y));
-  return y;
+  const run = () =>
+    kernelScope(backend, (s) => {
+      const y = s.alloc([g.n, g.outH, g.outW, g.outC]);
+      native.conv.forward(native.heap(), g, offset(backend, x), offset(backend, filter), offset(backend, y));
+      return y;
+    });
+  return orFallback(Conv2D, run, shipped);
 }
 
 function fusedConv2D(args: KernelArgs): tf.TensorInfo {
@@ -78,12 +101,11 @@ function fusedConv2D(args: KernelArgs): tf.TensorInfo {
   const kernel = ACTIVATION_KERNELS[activation];
   const native = nativeFor(args, bias === undefined ? [x, filter] : [x, filter, bias]);
   const biasFits = bias === undefined || util.sizeFromShape(bias.shape) === filter.shape[3];
-  if (native === undefined || !biasFits || (activation !== 'linear' && kernel === undefined)) {
-    return originalKernel(FusedConv2D)!.kernelFunc(args) as tf.TensorInfo;
-  }
+  const shipped = () => originalKernel(FusedConv2D)!.kernelFunc(args) as tf.TensorInfo;
+  if (native === undefined || !biasFits || (activation !== 'linear' && kernel === undefined)) return shipped();
   const backend = args.backend as BackendWasm;
   const g = geometry(x.shape, filter.shape, attrs as unknown as ConvAttrs);
-  return kernelScope(backend, (s) => {
+  const run = () => kernelScope(backend, (s) => {
     const y = s.alloc([g.n, g.outH, g.outW, g.outC]);
     const at = (t: tf.TensorInfo) => offset(backend, t);
     native.conv.forward(native.heap(), g, at(x), at(filter), at(y), bias === undefined ? undefined : at(bias));
@@ -92,32 +114,43 @@ function fusedConv2D(args: KernelArgs): tf.TensorInfo {
     if (kernel === 'LeakyRelu') return s.run(kernel, { x: y }, { alpha: Number(attrs?.leakyreluAlpha ?? 0.2) });
     return s.run(kernel, { x: y });
   });
+  return orFallback(FusedConv2D, run, shipped);
 }
 
 function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
   const dy = args.inputs.dy as tf.TensorInfo;
   const filter = args.inputs.filter as tf.TensorInfo;
   const native = nativeFor(args, [dy, filter]);
-  if (native === undefined) return conv2DBackpropInputConfig.kernelFunc(args) as tf.TensorInfo;
+  const wasm = () => conv2DBackpropInputConfig.kernelFunc(args) as tf.TensorInfo;
+  if (native === undefined) return wasm();
   const backend = args.backend as BackendWasm;
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
   const g = geometry(attrs.inputShape, filter.shape, attrs);
-  const dx = backend.makeOutput([...attrs.inputShape], 'float32');
-  native.conv.backwardData(native.heap(), g, offset(backend, dy), offset(backend, filter), offset(backend, dx));
-  return dx;
+  const run = () =>
+    kernelScope(backend, (s) => {
+      const dx = s.alloc([...attrs.inputShape]);
+      native.conv.backwardData(native.heap(), g, offset(backend, dy), offset(backend, filter), offset(backend, dx));
+      return dx;
+    });
+  return orFallback(Conv2DBackpropInput, run, wasm);
 }
 
 function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
   const dy = args.inputs.dy as tf.TensorInfo;
   const native = nativeFor(args, [x, dy]);
-  if (native === undefined) return conv2DBackpropFilterConfig.kernelFunc(args) as tf.TensorInfo;
+  const wasm = () => conv2DBackpropFilterConfig.kernelFunc(args) as tf.TensorInfo;
+  if (native === undefined) return wasm();
   const backend = args.backend as BackendWasm;
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   const g = geometry(x.shape, attrs.filterShape, attrs);
-  const dw = backend.makeOutput([...attrs.filterShape], 'float32');
-  native.conv.backwardWeights(native.heap(), g, offset(backend, x), offset(backend, dy), offset(backend, dw));
-  return dw;
+  const run = () =>
+    kernelScope(backend, (s) => {
+      const dw = s.alloc([...attrs.filterShape]);
+      native.conv.backwardWeights(native.heap(), g, offset(backend, x), offset(backend, dy), offset(backend, dw));
+      return dw;
+    });
+  return orFallback(Conv2DBackpropFilter, run, wasm);
 }
 
 const config = (kernelName: string, kernelFunc: (args: KernelArgs) => tf.TensorInfo): tf.KernelConfig => ({

@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import type { LibraryHandle } from 'koffi';
+import { EngineError } from '../../errors.js';
 import type { ConvGeometry, NativeConv } from './dnn.js';
 import { countConvolution } from './dnn.js';
 import { loadKoffi } from './openblas.js';
@@ -67,6 +68,9 @@ function bind(lib: LibraryHandle): Record<string, Fn> {
     primitiveCreate: fn('int dnnl_primitive_create(_Out_ void **primitive, void *pd)'),
     execute: fn('int dnnl_primitive_execute(void *primitive, void *stream, int nargs, dnnl_exec_arg_t *args)'),
     wait: fn('int dnnl_stream_wait(void *stream)'),
+    primitiveDestroy: fn('int dnnl_primitive_destroy(void *primitive)'),
+    pdDestroy: fn('int dnnl_primitive_desc_destroy(void *pd)'),
+    memoryDestroy: fn('int dnnl_memory_destroy(void *memory)'),
   };
 }
 
@@ -111,15 +115,16 @@ interface Step {
   args: { arg: number; memory: Handle }[];
 }
 
-/** A cached convolution: the user-layout memories to point at tensors, and the steps to run. */
+/** A cached convolution: the user-layout memories to point at tensors, the steps to run, what to free. */
 interface Built {
   user: Record<string, Handle>;
   steps: Step[];
+  owned: { primitives: Handle[]; pds: Handle[]; memories: Handle[] };
 }
 
 function makeConvolutions(f: Record<string, Fn>, library: string, version: string): NativeConv {
   const ok = (status: unknown, what: string) => {
-    if (status !== 0) throw new Error(`oneDNN ${what} failed (status ${String(status)})`);
+    if (status !== 0) throw new EngineError(`oneDNN: ${what} failed (status ${String(status)})`);
   };
   const create = (what: string, call: (out: Handle[]) => unknown): Handle => {
     const out: Handle[] = [null];
@@ -140,26 +145,56 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
     ok(f.mdTag(md, shape.length, dims(shape), F32, FORMAT_ANY), 'memory descriptor');
     return md;
   };
-  const primitive = (pd: Handle) => create('primitive', (o) => f.primitiveCreate(o, pd));
-  const memory = (md: unknown) => create('memory', (o) => f.memoryCreate(o, md, engine, null));
-  const buffer = (md: unknown) => create('memory', (o) => f.memoryAllocate(o, md, engine, ALLOCATE));
+  /** Handles made for the convolution being built, freed when it leaves the cache. */
+  let owned: Built['owned'] = { primitives: [], pds: [], memories: [] };
+  const pdOf = (what: string, call: (out: Handle[]) => unknown) => {
+    const pd = create(what, call);
+    owned.pds.push(pd);
+    return pd;
+  };
+  const primitive = (pd: Handle) => {
+    const p = create('primitive', (o) => f.primitiveCreate(o, pd));
+    owned.primitives.push(p);
+    return p;
+  };
+  const memory = (md: unknown, handle: unknown, allocate: Fn) => {
+    const m = create('memory', (o) => allocate(o, md, engine, handle));
+    owned.memories.push(m);
+    return m;
+  };
   /** The primitive's memory for `arg`: the user's own when layouts agree, else a buffer and a reorder step. */
-  const bind = (pd: Handle, arg: number, userMd: Buffer, user: Handle, direction: 'in' | 'out', before: Step[], after: Step[]) => {
+  const connect = (pd: Handle, arg: number, userMd: Buffer, user: Handle, direction: 'in' | 'out', before: Step[], after: Step[]) => {
     const md = f.queryMd(pd, EXEC_ARG_MD, arg);
     if (f.mdEqual(md, userMd) === 1) return user;
-    const own = buffer(md);
+    const own = memory(md, ALLOCATE, f.memoryAllocate);
     const [from, to, fromMd, toMd] = direction === 'in' ? [user, own, userMd, md] : [own, user, md, userMd];
-    const reorder = primitive(create('reorder', (o) => f.reorderPd(o, fromMd, engine, toMd, engine, null)));
+    const reorder = primitive(pdOf('reorder', (o) => f.reorderPd(o, fromMd, engine, toMd, engine, null)));
     (direction === 'in' ? before : after).push({ primitive: reorder, args: [{ arg: ARG.src, memory: from }, { arg: ARG.dst, memory: to }] });
     return own;
   };
 
   const cache = new Map<string, Built>();
-  const build = (kind: 'forward' | 'forwardBias' | 'data' | 'weights', g: ConvGeometry): Built => {
+  type Kind = 'forward' | 'forwardBias' | 'data' | 'weights';
+  /** The cached convolution of this kind and geometry, built on first use (a failed build frees what it made). */
+  const build = (kind: Kind, g: ConvGeometry): Built => {
     const key = `${kind}:${Object.values(g).join(',')}`;
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
-    if (cache.size >= CACHE_LIMIT) cache.clear();
+    if (cache.size >= CACHE_LIMIT) {
+      for (const old of cache.values()) free(old.owned);
+      cache.clear();
+    }
+    owned = { primitives: [], pds: [], memories: [] };
+    try {
+      const built = construct(kind, g);
+      cache.set(key, built);
+      return built;
+    } catch (error) {
+      free(owned);
+      throw error;
+    }
+  };
+  const construct = (kind: Kind, g: ConvGeometry): Built => {
     const xShape = [g.n, g.inC, g.inH, g.inW];
     const wShape = [g.outC, g.inC, g.kh, g.kw];
     const yShape = [g.n, g.outC, g.outH, g.outW];
@@ -175,43 +210,47 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
     const withBias = kind === 'forwardBias';
     const forwardDesc = desc();
     ok(f.convForward(forwardDesc, FORWARD_TRAINING, DIRECT, any(xShape), any(wShape), withBias ? mds.bias : null, any(yShape), strides, padL, padR), 'convolution descriptor');
-    const forwardPd = create('convolution', (o) => f.pdCreate(o, forwardDesc, null, engine, null));
-    const user = { x: memory(mds.x), w: memory(mds.w), y: memory(mds.y), bias: memory(mds.bias) };
+    const forwardPd = pdOf('convolution', (o) => f.pdCreate(o, forwardDesc, null, engine, null));
+    const userMemory = (md: Buffer) => memory(md, null, f.memoryCreate);
+    const user = { x: userMemory(mds.x), w: userMemory(mds.w), y: userMemory(mds.y), bias: userMemory(mds.bias) };
     const before: Step[] = [];
     const after: Step[] = [];
     let main: Step;
     if (kind === 'forward' || kind === 'forwardBias') {
       const args = [
-        { arg: ARG.src, memory: bind(forwardPd, ARG.src, mds.x, user.x, 'in', before, after) },
-        { arg: ARG.weights, memory: bind(forwardPd, ARG.weights, mds.w, user.w, 'in', before, after) },
-        { arg: ARG.dst, memory: bind(forwardPd, ARG.dst, mds.y, user.y, 'out', before, after) },
+        { arg: ARG.src, memory: connect(forwardPd, ARG.src, mds.x, user.x, 'in', before, after) },
+        { arg: ARG.weights, memory: connect(forwardPd, ARG.weights, mds.w, user.w, 'in', before, after) },
+        { arg: ARG.dst, memory: connect(forwardPd, ARG.dst, mds.y, user.y, 'out', before, after) },
         ...(withBias ? [{ arg: ARG.bias, memory: user.bias }] : []),
       ];
       main = { primitive: primitive(forwardPd), args };
     } else if (kind === 'data') {
       const d = desc();
       ok(f.convBackwardData(d, DIRECT, any(xShape), any(wShape), any(yShape), strides, padL, padR), 'convolution descriptor');
-      const pd = create('convolution', (o) => f.pdCreate(o, d, null, engine, forwardPd));
+      const pd = pdOf('convolution', (o) => f.pdCreate(o, d, null, engine, forwardPd));
       const args = [
-        { arg: ARG.diffDst, memory: bind(pd, ARG.diffDst, mds.y, user.y, 'in', before, after) },
-        { arg: ARG.weights, memory: bind(pd, ARG.weights, mds.w, user.w, 'in', before, after) },
-        { arg: ARG.diffSrc, memory: bind(pd, ARG.diffSrc, mds.x, user.x, 'out', before, after) },
+        { arg: ARG.diffDst, memory: connect(pd, ARG.diffDst, mds.y, user.y, 'in', before, after) },
+        { arg: ARG.weights, memory: connect(pd, ARG.weights, mds.w, user.w, 'in', before, after) },
+        { arg: ARG.diffSrc, memory: connect(pd, ARG.diffSrc, mds.x, user.x, 'out', before, after) },
       ];
       main = { primitive: primitive(pd), args };
     } else {
       const d = desc();
       ok(f.convBackwardWeights(d, DIRECT, any(xShape), any(wShape), null, any(yShape), strides, padL, padR), 'convolution descriptor');
-      const pd = create('convolution', (o) => f.pdCreate(o, d, null, engine, forwardPd));
+      const pd = pdOf('convolution', (o) => f.pdCreate(o, d, null, engine, forwardPd));
       const args = [
-        { arg: ARG.src, memory: bind(pd, ARG.src, mds.x, user.x, 'in', before, after) },
-        { arg: ARG.diffDst, memory: bind(pd, ARG.diffDst, mds.y, user.y, 'in', before, after) },
-        { arg: ARG.diffWeights, memory: bind(pd, ARG.diffWeights, mds.w, user.w, 'out', before, after) },
+        { arg: ARG.src, memory: connect(pd, ARG.src, mds.x, user.x, 'in', before, after) },
+        { arg: ARG.diffDst, memory: connect(pd, ARG.diffDst, mds.y, user.y, 'in', before, after) },
+        { arg: ARG.diffWeights, memory: connect(pd, ARG.diffWeights, mds.w, user.w, 'out', before, after) },
       ];
       main = { primitive: primitive(pd), args };
     }
-    const built = { user, steps: [...before, main, ...after] };
-    cache.set(key, built);
-    return built;
+    return { user, steps: [...before, main, ...after], owned };
+  };
+  const free = ({ primitives, pds, memories }: Built['owned']) => {
+    for (const p of primitives) f.primitiveDestroy(p);
+    for (const pd of pds) f.pdDestroy(pd);
+    for (const m of memories) f.memoryDestroy(m);
   };
   const run = (built: Built, heap: Float32Array, pointers: Record<string, number>) => {
     for (const [name, ptr] of Object.entries(pointers)) ok(f.setHandle(built.user[name], heap.subarray(ptr >>> 2)), 'set data handle');
