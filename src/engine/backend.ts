@@ -151,7 +151,8 @@ export async function useBackend(name: BackendName, options: BackendOptions = {}
 export function backendInfo(): BackendInfo {
   const active = tf.engine().backendName;
   if (chosen !== null && chosen.name === active) {
-    return { ...chosen, fixes: [...chosen.fixes], ...(chosen.native ? { native: { ...chosen.native, kernels: [...chosen.native.kernels] } } : {}) };
+    const native = chosen.native ? { native: { ...chosen.native, kernels: [...chosen.native.kernels], libraries: [...chosen.native.libraries] } } : {};
+    return { ...chosen, fixes: [...chosen.fixes], ...native };
   }
   if (active == null) {
     return { name: 'none', threads: 0, simd: false, fixes: [], reason: 'no backend chosen yet: call useBestBackend()' };
