@@ -4,8 +4,9 @@
  * chose and why (`backendInfo()`), so a run's speed is never a mystery.
  *
  * Best first: `tensorflow` (`@tensorflow/tfjs-node`, native, optional: it downloads libtensorflow
- * at install time), then `wasm` (XNNPACK, SIMD, with trainkit's kernel fixes and threads), then
- * `cpu` (pure JavaScript, the last resort). In a browser: `webgpu`, `webgl` when their packages
+ * at install time), then `wasm` (XNNPACK, SIMD, with trainkit's kernel fixes and threads, and its
+ * matrix products and convolutions on OpenBLAS and oneDNN where Node finds them: engine/native),
+ * then `cpu` (pure JavaScript, the last resort). In a browser: `webgpu`, `webgl` when their packages
  * are imported, then `wasm`, `cpu`.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +14,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { checkNumber, EngineError, InvalidArgumentError } from '../errors.js';
 import { setGemmThreads } from './kernels/gemm_threads.js';
 import { installWasmFixes, removeWasmFixes } from './kernels/fixes.js';
+import { setActiveBlas, type NativeBlas } from './native/blas.js';
+import { setActiveConv, type NativeConv } from './native/dnn.js';
 
 /** Backends trainkit knows how to start. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu', 'webgpu', 'webgl'] as const;
@@ -23,9 +26,28 @@ export interface BackendOptions {
   fixes?: boolean;
   /**
    * wasm only: XNNPACK threads, an integer in [1, 8]. Default: the cores Node may use (at most 8).
-   * 1 runs the single-threaded build. Chosen once per process, when wasm first starts.
+   * 1 runs the single-threaded build. Chosen once per process, when wasm first starts; 1 by
+   * default when native kernels run (two thread pools on two cores measured slower than one).
    */
   threads?: number;
+  /**
+   * wasm with fixes, in Node: run matrix products on OpenBLAS and convolutions on oneDNN 2.x
+   * (through the optional dependency koffi) where they are found. Default true; false, or
+   * `TRAINKIT_NATIVE=0` in the environment, keeps them on wasm.
+   */
+  native?: boolean;
+}
+
+/** Which kernels run on native libraries, which libraries, and what to install for more. */
+export interface NativeInfo {
+  /** Kernels that run (or whose matrix products run) on a native library (empty: all on wasm). */
+  kernels: string[];
+  /** Each library loaded: its version or build (OpenBLAS: `openblas_get_config()`) and its file. */
+  libraries: string[];
+  /** Threads of the libraries. */
+  threads?: number;
+  /** What is missing and why, with what to install. */
+  reason?: string;
 }
 
 /** What the engine is, for logs and the CLI's `--backend` report. */
@@ -38,14 +60,17 @@ export interface BackendInfo {
   simd: boolean;
   /** Kernels trainkit registered on this backend. */
   fixes: string[];
+  /** wasm only: the kernels on a native library (engine/native). */
+  native?: NativeInfo;
   /** Why this backend, thread count or fallback (absent when there is nothing to explain). */
   reason?: string;
 }
 
-const DEFAULTS = { fixes: true } as const;
+const DEFAULTS = { fixes: true, native: true } as const;
 
 let chosen: BackendInfo | null = null;
 let wasmStart: { threads: number; simd: boolean; requested?: number; reason?: string } | null = null;
+let nativeProbe: { blas: NativeBlas | null; conv: NativeConv | null; reason?: string; kernels: readonly string[] } | null = null;
 
 const isNode = (): boolean =>
   typeof process !== 'undefined' && typeof process.versions === 'object' && process.versions.node != null;
@@ -125,7 +150,10 @@ export async function useBackend(name: BackendName, options: BackendOptions = {}
  */
 export function backendInfo(): BackendInfo {
   const active = tf.engine().backendName;
-  if (chosen !== null && chosen.name === active) return { ...chosen, fixes: [...chosen.fixes] };
+  if (chosen !== null && chosen.name === active) {
+    const native = chosen.native ? { native: { ...chosen.native, kernels: [...chosen.native.kernels], libraries: [...chosen.native.libraries] } } : {};
+    return { ...chosen, fixes: [...chosen.fixes], ...native };
+  }
   if (active == null) {
     return { name: 'none', threads: 0, simd: false, fixes: [], reason: 'no backend chosen yet: call useBestBackend()' };
   }
@@ -138,12 +166,15 @@ export function backendInfo(): BackendInfo {
   };
 }
 
-function resolveOptions(options: BackendOptions): { fixes: boolean; threads?: number } {
+type ResolvedOptions = { fixes: boolean; native: boolean; threads?: number };
+
+function resolveOptions(options: BackendOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
-    throw new InvalidArgumentError('backend options', options, 'an object like { fixes, threads }');
+    throw new InvalidArgumentError('backend options', options, 'an object like { fixes, threads, native }');
   }
   const o = { ...DEFAULTS, ...options };
   if (typeof o.fixes !== 'boolean') throw new InvalidArgumentError('fixes', o.fixes, 'a boolean');
+  if (typeof o.native !== 'boolean') throw new InvalidArgumentError('native', o.native, 'a boolean');
   if (o.threads !== undefined) checkNumber('threads', o.threads, { min: 1, max: 8, integer: true });
   return o;
 }
@@ -158,12 +189,12 @@ async function select(name: string): Promise<void> {
   if (!ok) throw new EngineError(`${name} failed to start`);
 }
 
-async function startWasm(o: { fixes: boolean; threads?: number }): Promise<BackendInfo> {
+async function startWasm(o: ResolvedOptions): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const { blas, conv } = o.fixes && o.native ? await findNativeLibraries() : { blas: null, conv: null };
+  const native = blas !== null || conv !== null;
   if (wasmStart === null) {
-    wasmStart = await firstWasmStart(wasm, o.threads);
-    // trainkit's SIMD GEMM (the matrix products of the kernel fixes) uses as many threads as XNNPACK.
-    setGemmThreads(Math.max(1, Math.min(8, wasmStart.threads)));
+    wasmStart = await firstWasmStart(wasm, o.threads ?? (native ? 1 : undefined));
   } else {
     const { threads, requested } = wasmStart;
     if (o.threads !== undefined && o.threads !== threads && o.threads !== requested) {
@@ -173,11 +204,44 @@ async function startWasm(o: { fixes: boolean; threads?: number }): Promise<Backe
     }
     await select('wasm');
   }
+  // trainkit's SIMD GEMM (the matrix products of the kernel fixes) uses as many threads as
+  // XNNPACK, or one where the native BLAS takes the products.
+  setGemmThreads(native ? 1 : Math.max(1, Math.min(8, wasmStart.threads)));
+  setActiveBlas(blas);
+  setActiveConv(conv);
   let fixes: string[] = [];
   if (o.fixes) fixes = installWasmFixes();
   else removeWasmFixes();
   const reason = [wasmStart.reason, o.fixes ? undefined : 'kernel fixes off (wasm as shipped)'].filter(Boolean).join('; ');
-  return { name: 'wasm', threads: wasmStart.threads, simd: wasmStart.simd, fixes, ...(reason ? { reason } : {}) };
+  const info = o.fixes ? nativeInfo(o.native) : undefined;
+  return { name: 'wasm', threads: wasmStart.threads, simd: wasmStart.simd, fixes, ...(info ? { native: info } : {}), ...(reason ? { reason } : {}) };
+}
+
+/** The native libraries (found once per process, in Node only). */
+async function findNativeLibraries(): Promise<{ blas: NativeBlas | null; conv: NativeConv | null }> {
+  if (nativeProbe === null) {
+    if (!isNode()) {
+      nativeProbe = { blas: null, conv: null, reason: 'native kernels run in Node only', kernels: [] };
+    } else {
+      const route = await import('./native/route.js');
+      const probe = route.probeNative();
+      const kernels = new Set([...(probe.blas ? route.BLAS_KERNELS : []), ...(probe.conv ? route.CONV_KERNELS : [])]);
+      nativeProbe = { ...probe, kernels: [...kernels] };
+    }
+  }
+  return nativeProbe;
+}
+
+function nativeInfo(wanted: boolean): NativeInfo {
+  if (!wanted) return { kernels: [], libraries: [], reason: 'native kernels off (option native: false)' };
+  const { blas, conv, reason, kernels } = nativeProbe!;
+  const libraries = [blas, conv].filter((l) => l !== null).map((l) => `${l.version} (${l.library})`);
+  return {
+    kernels: [...kernels],
+    libraries,
+    ...(blas !== null ? { threads: blas.threads } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+  };
 }
 
 async function firstWasmStart(

@@ -6,10 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { rememberOriginal, originalKernel } from './registry.js';
-import { batchMatMulConfig } from './batch_mat_mul.js';
-import { fusedMatMulConfig } from './fused_mat_mul.js';
-import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
-import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
+import { nativeBatchMatMulConfig } from '../native/batch_mat_mul.js';
+import { nativeFusedMatMulConfig } from '../native/fused_mat_mul.js';
+import {
+  nativeConv2DBackpropFilterConfig,
+  nativeConv2DBackpropInputConfig,
+  nativeConv2DConfig,
+  nativeFusedConv2DConfig,
+} from '../native/conv2d.js';
 import { depthwiseBackpropFilterConfig } from './depthwise_backprop_filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise_backprop_input.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
@@ -18,15 +22,19 @@ import { identityConfig } from './identity.js';
 
 /** The kernels trainkit registers on wasm, in the order they matter for training speed. */
 export const WASM_FIXES: readonly tf.KernelConfig[] = [
-  batchMatMulConfig,
-  fusedMatMulConfig,
-  conv2DBackpropFilterConfig,
-  conv2DBackpropInputConfig,
+  // Products on the native BLAS when one is active (engine/native), else trainkit's wasm kernels.
+  nativeBatchMatMulConfig,
+  nativeFusedMatMulConfig,
+  // Convolutions on oneDNN when it is active; else XNNPACK's forward ones and trainkit's gradients.
+  nativeConv2DBackpropFilterConfig,
+  nativeConv2DBackpropInputConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   maxPoolGradConfig,
   sumConfig,
   identityConfig,
+  nativeConv2DConfig,
+  nativeFusedConv2DConfig,
 ];
 
 const mine = new WeakSet<tf.KernelConfig>();

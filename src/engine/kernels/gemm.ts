@@ -11,6 +11,7 @@ import { EngineError } from '../../errors.js';
 import { gemmChunkRunner } from './gemm_simd.js';
 import { backendMemory } from './fused_simd.js';
 import { parallelProduct } from './gemm_threads.js';
+import { nativeGemm } from '../native/gemm.js';
 
 /** A matrix on the heap: element (r, c) at `ptr + r·rowStride + c·colStride` (bytes). */
 export interface HeapMatrix {
@@ -37,8 +38,12 @@ export function gemmAvailable(backend: unknown): boolean {
   return gemmChunkRunner(backend) !== undefined;
 }
 
-/** C (+)= A·B. Throws if the SIMD kernels are unavailable: check `gemmAvailable` first. */
+/**
+ * C (+)= A·B: on the native BLAS when one is active (engine/native), else on the SIMD kernels.
+ * Throws if the SIMD kernels are unavailable: check `gemmAvailable` first.
+ */
 export function gemm(backend: unknown, args: GemmArgs): void {
+  if (nativeGemm(backendMemory(backend), args)) return;
   const runChunk = gemmChunkRunner(backend);
   const memory = backendMemory(backend);
   if (runChunk === undefined || memory === undefined) throw new EngineError('gemm: no SIMD kernels on this backend');

@@ -14,7 +14,7 @@ import { backendMemory } from './fused_simd.js';
 import { crashGemmWorker, gemmThreads, gemmWorkers, setGemmThreads, sharedProducts } from './gemm_threads.js';
 
 test('threaded products (workers on the shared wasm heap) give the same bits as single-threaded ones', async () => {
-  await useBackend('wasm', { threads: 2 });
+  await useBackend('wasm', { threads: 2, native: false });
   assert.equal(backendInfo().threads, 2);
   assert.equal(gemmThreads(), 2, 'the engine gives the GEMM as many threads as XNNPACK');
   const rng = new Rng(8);
@@ -70,7 +70,7 @@ function untilWorkerDies(memory: WebAssembly.Memory, thread: number, product: ()
 }
 
 test('a GEMM worker that is terminated drops out of the pool, and the next products run at once on the threads left', async () => {
-  await useBackend('wasm', { threads: 2 });
+  await useBackend('wasm', { threads: 2, native: false });
   const memory = backendMemory(tf.backend())!;
   const { a, b, shape: [m, k, n] } = bigProduct(11);
   setGemmThreads(1);
@@ -95,7 +95,7 @@ test('a GEMM worker that is terminated drops out of the pool, and the next produ
 });
 
 test('a GEMM worker that dies holding a chunk of a product that overwrites C: the caller redoes the chunk at once, same bits, and warns naming the thread', async () => {
-  await useBackend('wasm', { threads: 2 });
+  await useBackend('wasm', { threads: 2, native: false });
   const memory = backendMemory(tf.backend())!;
   const { a, b, shape: [m, k, n] } = bigProduct(12);
   setGemmThreads(1);
@@ -127,7 +127,7 @@ test('a GEMM worker that dies holding a chunk of a product that overwrites C: th
 });
 
 test('a GEMM worker that dies holding a chunk of a product that adds to C: the product throws an EngineError naming the thread and its error, at once', async () => {
-  await useBackend('wasm', { threads: 2 });
+  await useBackend('wasm', { threads: 2, native: false });
   const memory = backendMemory(tf.backend())!;
   const { a, b, c0, shape: [m, k, n] } = bigProduct(13);
   setGemmThreads(1);

@@ -42,8 +42,8 @@ export interface Result {
 }
 
 /**
- * Runs `compute` on fresh tensors made from `inputs` on one backend (wasm: single-threaded unless
- * `wasmOptions` say otherwise) and reads its outputs.
+ * Runs `compute` on fresh tensors made from `inputs` on one backend (wasm: single-threaded and on
+ * trainkit's wasm kernels, not native ones, unless `wasmOptions` say otherwise) and reads its outputs.
  * Counts live tensors (tf.memory) and the backend's own buffers before and after, so a kernel that
  * forgets an intermediate is caught even though it never became a tensor.
  */
@@ -51,7 +51,7 @@ export async function runOn(
   backend: 'cpu' | 'wasm',
   inputs: Record<string, Input>,
   compute: (t: Record<string, tf.Tensor>) => tf.Tensor | tf.Tensor[],
-  wasmOptions: BackendOptions = { threads: 1 },
+  wasmOptions: BackendOptions = { threads: 1, native: false },
 ): Promise<Result> {
   await useBackend(backend, backend === 'wasm' ? wasmOptions : {});
   const tensors: Record<string, tf.Tensor> = {};
@@ -94,7 +94,7 @@ export async function assertMatchesCpu(
   label: string,
   inputs: Record<string, Input>,
   compute: (t: Record<string, tf.Tensor>) => tf.Tensor | tf.Tensor[],
-  wasmOptions: BackendOptions = { threads: 1 },
+  wasmOptions: BackendOptions = { threads: 1, native: false },
 ): Promise<void> {
   const cpu = await runOn('cpu', inputs, compute);
   const wasm = await runOn('wasm', inputs, compute, wasmOptions);

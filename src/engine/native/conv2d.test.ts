@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers'; // registers gradients
+import { EngineError } from '../../errors.js';
+import { useBackend } from '../backend.js';
+import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, maxAbsDiff, randomInputs, runOn, type ConvGeometry } from '../kernels/oracle.fixture.js';
+import { activeConv, nativeConvolutions, setActiveConv } from './dnn.js';
+import { NATIVE_WASM, NO_ONEDNN } from './native.fixture.js';
+
+const attrsOf = (g: ConvGeometry) => ({ strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dimRoundingMode: g.dimRoundingMode });
+
+const GEOMETRIES: ConvGeometry[] = [
+  ...CONV_GEOMETRIES,
+  { label: 'a CNN\'s second layer (smaller): 3x3 valid, 8 → 16 channels', x: [4, 10, 10, 8], filter: [3, 3, 8, 16], strides: [1, 1], pad: 'valid' },
+  { label: '5x3, explicit uneven pads, 12 output channels', x: [2, 8, 9, 3], filter: [5, 3, 3, 12], strides: [1, 1], pad: [[0, 0], [1, 3], [2, 0], [0, 0]] },
+];
+
+/** Runs `compute` on the cpu backend and on wasm with oneDNN; checks values, leaks and that oneDNN ran. */
+async function assertNative(label: string, inputs: Parameters<typeof assertMatchesCpu>[1], compute: Parameters<typeof assertMatchesCpu>[2]): Promise<void> {
+  const before = nativeConvolutions();
+  await assertMatchesCpu(label, inputs, compute, NATIVE_WASM);
+  assert.ok(nativeConvolutions() > before, `${label}: ran on oneDNN`);
+}
+
+for (const g of GEOMETRIES) {
+  test(`Conv2D on oneDNN matches cpu: ${g.label}`, { skip: NO_ONEDNN }, async () => {
+    await assertNative(g.label, randomInputs(31, { x: g.x, filter: g.filter }), ({ x, filter }) =>
+      tf.engine().runKernel('Conv2D', { x, filter }, { ...attrsOf(g), dilations: [1, 1] } as never) as tf.Tensor,
+    );
+  });
+  test(`Conv2DBackpropInput on oneDNN matches cpu: ${g.label}`, { skip: NO_ONEDNN }, async () => {
+    await assertNative(g.label, randomInputs(32, { dy: convOutShape(g), filter: g.filter }), ({ dy, filter }) =>
+      tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrsOf(g), inputShape: g.x } as never) as tf.Tensor,
+    );
+  });
+  test(`Conv2DBackpropFilter on oneDNN matches cpu: ${g.label}`, { skip: NO_ONEDNN }, async () => {
+    await assertNative(g.label, randomInputs(33, { x: g.x, dy: convOutShape(g) }), ({ x, dy }) =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrsOf(g), filterShape: g.filter } as never) as tf.Tensor,
+    );
+  });
+}
+
+for (const activation of ['linear', 'relu', 'elu', 'leakyrelu'] as const) {
+  test(`FusedConv2D on oneDNN (bias, ${activation}) matches cpu`, { skip: NO_ONEDNN }, async () => {
+    const g = GEOMETRIES[1];
+    const inputs = randomInputs(34, { x: g.x, filter: g.filter, bias: [g.filter[3]] });
+    await assertNative(activation, inputs, ({ x, filter, bias }) =>
+      tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias, strides: g.strides as [number, number], pad: g.pad as 'valid', activation, leakyreluAlpha: 0.3 }),
+    );
+  });
+}
+
+test('a conv layer\'s gradients (fused forward, both gradients) on oneDNN match cpu and leak nothing', { skip: NO_ONEDNN }, async () => {
+  const inputs = randomInputs(35, { x: [3, 9, 9, 4], filter: [3, 3, 4, 8], bias: [8] });
+  await assertNative('grads', inputs, ({ x, filter, bias }) =>
+    tf.grads((x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor) =>
+      tf.sum(tf.square(tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias, strides: 1, pad: 'same', activation: 'relu' }))),
+    )([x, filter, bias]),
+  );
+});
+
+test('a dilated convolution stays on XNNPACK and still matches cpu', { skip: NO_ONEDNN }, async () => {
+  const before = nativeConvolutions();
+  await assertMatchesCpu('dilated', randomInputs(36, { x: [2, 9, 9, 3], filter: [3, 3, 3, 4] }), ({ x, filter }) =>
+    tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same', 'NHWC', 2), NATIVE_WASM);
+  assert.equal(nativeConvolutions(), before);
+});
+
+test('a convolution oneDNN fails on goes to the wasm kernel, with one warning, leaking nothing', { skip: NO_ONEDNN }, async () => {
+  const inputs = randomInputs(37, { x: [2, 7, 7, 3], filter: [3, 3, 3, 5] });
+  const compute = ({ x, filter }: Record<string, tf.Tensor>) => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same');
+  const cpu = await runOn('cpu', inputs, compute);
+  await useBackend('wasm', NATIVE_WASM);
+  const real = activeConv()!;
+  const refuse = () => {
+    throw new EngineError('convolution failed (status 3)');
+  };
+  setActiveConv({ ...real, forward: refuse });
+  const warnings: string[] = [];
+  const listener = (w: Error) => warnings.push(w.message);
+  process.on('warning', listener);
+  try {
+    const x = tf.tensor4d(inputs.x.values, inputs.x.shape as [number, number, number, number]);
+    const filter = tf.tensor4d(inputs.filter.values, inputs.filter.shape as [number, number, number, number]);
+    const buffers = tf.backend().numDataIds();
+    for (let i = 0; i < 2; i++) {
+      const y = compute({ x, filter });
+      assert.ok(maxAbsDiff(y.dataSync(), cpu.values[0]) <= 1e-4 * 10);
+      y.dispose();
+    }
+    assert.equal(tf.backend().numDataIds(), buffers, 'no buffer left behind');
+    tf.dispose([x, filter]);
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', listener);
+    setActiveConv(real);
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /status 3.*Conv2D goes to its wasm kernel/);
+});
