@@ -5,6 +5,7 @@
  * differs between the three methods (Nocedal & Wright, "Numerical Optimization", 2nd ed., ch. 3).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from '../errors.js';
 import type { ParamTree } from '../tree/tree.js';
 import type { FlatLoss } from './flat_loss.js';
 import type { LinePoint, LineSearch } from './line_search.js';
@@ -194,4 +195,26 @@ export async function descend(problem: FlatLoss, rule: DirectionRule, o: Descent
     const params = problem.toTree(problem.toTensors(xEnd));
     return { params, loss: fEnd, iterations, converged, reason, evaluations: problem.evaluations, gradientNorm };
   }
+}
+
+/**
+ * `{ ...defaults, ...options }` after checking that `options` is an object whose keys are the
+ * defaults' or `extraKeys` (an undefined value keeps the default); throws InvalidArgumentError
+ * naming `name`'s bad option otherwise.
+ *
+ * @example
+ * mergeOptions('bfgs', { tolerance: 1e-9 }, { maxIterations: 100, tolerance: 1e-7 }, ['onIteration']);
+ */
+export function mergeOptions<D extends object>(
+  name: string,
+  options: unknown,
+  defaults: D,
+  extraKeys: readonly string[],
+): D & Record<string, unknown> {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${name} options`, options, 'an object');
+  const keys = [...Object.keys(defaults), ...extraKeys];
+  for (const k of Object.keys(options))
+    if (!keys.includes(k)) throw new InvalidArgumentError(`${name} option`, k, `one of ${keys.join(', ')}`);
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...defaults, ...defined } as D & Record<string, unknown>;
 }
