@@ -77,6 +77,7 @@ test('newton with a fixed damping t moves exactly t of the way to the minimum of
   };
   const start = tf.tensor1d([5, 3]);
   const seen: number[][] = [];
+  const before = tf.memory().numTensors;
   const result = await newton(f, start, {
     damping: 0.5,
     maxIterations: 4,
@@ -86,6 +87,7 @@ test('newton with a fixed damping t moves exactly t of the way to the minimum of
     },
   });
   assert.equal(result.reason, 'max iterations');
+  assert.equal(tf.memory().numTensors, before + 1, 'the params lent to onIteration were disposed');
   seen.forEach(([a, c], k) => {
     const shrink = 0.5 ** (k + 1);
     assert.ok(Math.abs(a - (1 + 4 * shrink)) < 1e-5 && Math.abs(c - (-1 + 4 * shrink)) < 1e-5, `step ${k + 1}: (${a}, ${c})`);
