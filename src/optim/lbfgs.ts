@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, InvalidArgumentError } from '../errors.js';
 import type { ParamTree } from '../tree/tree.js';
-import { type DescentIteration, type DescentResult, type DirectionRule, descend } from './descent.js';
+import { type DescentIteration, type DescentResult, type DirectionRule, descend, mergeOptions } from './descent.js';
 import { flatLoss } from './flat_loss.js';
 import { backtracking, strongWolfe } from './line_search.js';
 import { axpy, dot } from './vector64.js';
@@ -65,7 +65,6 @@ const DEFAULTS = {
   c2: 0.9,
   maxLineSearchEvaluations: 25,
 };
-const OPTION_KEYS = [...Object.keys(DEFAULTS), 'onIteration'];
 
 /** A point on the line x + t·d. `g` is null where the loss or gradient was not finite. */
 interface Point {
@@ -109,11 +108,7 @@ export async function lbfgs(
   options: LbfgsOptions = {},
 ): Promise<LbfgsResult> {
   if (typeof loss !== 'function') throw new InvalidArgumentError('loss', loss, 'a function (params) => scalar tensor');
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('lbfgs options', options, 'an object');
-  for (const k of Object.keys(options))
-    if (!OPTION_KEYS.includes(k)) throw new InvalidArgumentError('lbfgs option', k, `one of ${OPTION_KEYS.join(', ')}`);
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const o = { ...DEFAULTS, ...defined } as typeof DEFAULTS & Pick<LbfgsOptions, 'onIteration'>;
+  const o = mergeOptions('lbfgs', options, DEFAULTS, ['onIteration']) as typeof DEFAULTS & Pick<LbfgsOptions, 'onIteration'>;
   const maxIterations = checkNumber('maxIterations', o.maxIterations, { min: 0, integer: true });
   const memory = checkNumber('memory', o.memory, { min: 1, integer: true });
   const tolerance = checkNumber('tolerance', o.tolerance, { min: 0 });

@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, InvalidArgumentError } from '../errors.js';
 import type { ParamTree } from '../tree/tree.js';
 import { choleskySolve, dampedCholesky } from './cholesky.js';
-import { type DescentIteration, type DescentResult, descend, mergeOptions } from './descent.js';
+import { type DescentIteration, type DescentResult, type DirectionRule, descend, mergeOptions } from './descent.js';
 import { countParams, flatLoss } from './flat_loss.js';
 import { hessian } from './hessian.js';
 import { strongWolfe } from './line_search.js';
@@ -107,8 +107,8 @@ export async function newton(
   const problem = flatLoss(loss, params);
   let hessianEvaluations = 0;
   let regularizedSteps = 0;
-  const newtonDirection = {
-    async direction(x: Float32Array, g: Float64Array): Promise<Float64Array | null> {
+  const newtonDirection: DirectionRule = {
+    async direction(x, g) {
       const H = await hessian(problem, x);
       hessianEvaluations++;
       if (H === null) return null;
