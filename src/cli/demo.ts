@@ -1,7 +1,7 @@
 /**
  * `trainkit demo` / `npm start` (until the training loop exists): the optimizers of the course race on two classic
  * landscapes — a badly conditioned quadratic (the "taco shell" where SGD zig-zags) and the
- * Rosenbrock valley from (−1.2, 1) — plus full-batch L-BFGS on each. Prints a table and writes SVG
+ * Rosenbrock valley from (−1.2, 1) — plus the full-batch minimisers L-BFGS, BFGS and Newton on each. Prints a table and writes SVG
  * plots of the paths and the loss curves to out/race/.
  *
  * Run: npm start   (or: trainkit demo [--out DIR] [--steps N])
@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, backendInfo } from '../engine/index.js';
-import { sgd, adagrad, rmsprop, adam, lion, lbfgs, step, type GradientTransformation } from '../optim/index.js';
+import { sgd, adagrad, rmsprop, adam, lion, lbfgs, bfgs, newton, step, type GradientTransformation } from '../optim/index.js';
 import { cosineDecay } from '../schedules/index.js';
 import type { ParamTree } from '../tree/index.js';
 import { linePlot, pathPlot, type Series } from '../report/svg.js';
@@ -127,20 +127,34 @@ function collect(v: unknown, out: tf.Tensor[] = []): tf.Tensor[] {
   return out;
 }
 
-async function raceLbfgs(problem: Problem): Promise<Omit<Result, 'name'>> {
+/** A full-batch minimiser as the race calls it (lbfgs, bfgs and newton all fit). */
+type FullBatch = (
+  loss: (p: ParamTree) => tf.Scalar,
+  params: ParamTree,
+  options: { maxIterations: number; tolerance: number; onIteration: (info: { params: ParamTree }) => void },
+) => Promise<{ params: ParamTree }>;
+
+const fullBatch: Array<{ name: string; minimize: FullBatch }> = [
+  { name: 'L-BFGS (full batch)', minimize: lbfgs },
+  { name: 'BFGS (full batch)', minimize: bfgs },
+  { name: 'Newton (full batch)', minimize: newton },
+];
+
+/** One full-batch minimiser from the problem's start; its "steps" are its iterations. */
+async function raceFullBatch(problem: Problem, minimize: FullBatch): Promise<Omit<Result, 'name'>> {
   const t0 = performance.now();
   const path: Array<[number, number]> = [problem.start];
   const losses: number[] = [problem.f(...problem.start)];
   const p0 = tf.tensor1d(problem.start);
-  const result = await lbfgs((p) => problem.loss(p as tf.Tensor), p0, {
+  const result = await minimize((p) => problem.loss(p as tf.Tensor), p0, {
     maxIterations: 200,
     tolerance: 1e-12,
-    onIteration: ({ params }: { params: ParamTree }) => {
+    onIteration: ({ params }) => {
       const [x, y] = (params as tf.Tensor).dataSync();
       path.push([x, y]);
       losses.push(problem.f(x, y));
     },
-  } as Parameters<typeof lbfgs>[2]);
+  });
   const [x, y] = (result.params as tf.Tensor).dataSync();
   if (path[path.length - 1][0] !== x) {
     path.push([x, y]);
@@ -170,7 +184,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<Record<string,
   for (const problem of problems) {
     const steps = stepsOverride ?? problem.steps;
     const results: Result[] = problem.racers.map((r) => ({ name: r.name, ...race(problem, r.make, steps) }));
-    results.push({ name: 'L-BFGS (full batch)', ...(await raceLbfgs(problem)) });
+    for (const { name, minimize } of fullBatch) results.push({ name, ...(await raceFullBatch(problem, minimize)) });
     log(problem.title);
     log(`| optimizer | final loss | steps until loss stays < ${problem.target} | final (x, y) | ms |`);
     log('|---|---|---|---|---|');
@@ -189,7 +203,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<Record<string,
       join(out, `${problem.name}-loss.svg`),
       linePlot(
         results.map((r) => ({ name: r.name, points: r.losses.map((l, i): [number, number] => [i, Math.max(l, 1e-16)]) })),
-        { title: `${problem.name}: loss per step`, xLabel: 'step (L-BFGS: iteration)', yLabel: 'loss', logY: true },
+        { title: `${problem.name}: loss per step`, xLabel: 'step (full batch: iteration)', yLabel: 'loss', logY: true },
       ),
     );
     log(`plots: ${join(out, `${problem.name}-paths.svg`)}, ${join(out, `${problem.name}-loss.svg`)}\n`);

@@ -1,5 +1,6 @@
 // The public surface of optim/ (also the package entry 'trainkit/optim'): Optax-style
-// transformations and their composition, the named optimizers, L-BFGS.
+// transformations and their composition, the named optimizers, the full-batch minimisers
+// (L-BFGS, BFGS, Newton).
 export {
   applyUpdates,
   chain,
@@ -30,3 +31,5 @@ export { adamw, type AdamwOptions } from './adamw.js';
 export { lamb, type LambOptions } from './lamb.js';
 export { lion, type LionOptions } from './lion.js';
 export { lbfgs, type LbfgsOptions, type LbfgsResult, type LbfgsIteration } from './lbfgs.js';
+export { bfgs, type BfgsOptions, type BfgsResult } from './bfgs.js';
+export { newton, type NewtonOptions, type NewtonResult } from './newton.js';

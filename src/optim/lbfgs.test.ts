@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { ParamTree } from '../tree/tree.js';
 import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { lbfgs } from './lbfgs.js';
+import { GOLDEN, type Logistic, logistic, rosenbrockStart } from './full-batch.fixture.js';
 
 await tf.setBackend('cpu');
 
@@ -202,4 +203,28 @@ test('lbfgs refuses bad options, naming the value', async () => {
   await assert.rejects(lbfgs(f, { w: ints }), /Invalid params\.w: "int32 tensor" \(expected float32 tensors\)/);
   await assert.rejects(lbfgs((q) => tf.square(q as tf.Tensor) as never, p), /Invalid loss: "a tensor of shape \[2\]"/);
   tf.dispose([p, ints]);
+});
+
+test("lbfgs takes Rosenbrock from (-1.2, 1) to (1, 1) within 1e-5, in about scipy L-BFGS-B's iterations", async () => {
+  const start = rosenbrockStart();
+  const result = await lbfgs(rosenbrock, start);
+  const { x, y } = result.params as XY;
+  assert.ok(result.converged, result.reason);
+  assert.ok(Math.abs(value(x) - 1) <= 1e-5 && Math.abs(value(y) - 1) <= 1e-5, `ended at (${value(x)}, ${value(y)})`);
+  const scipy = GOLDEN.rosenbrock['L-BFGS-B'].nit;
+  assert.ok(Math.abs(result.iterations - scipy) <= 0.25 * scipy, `${result.iterations} iterations, scipy L-BFGS-B ${scipy}`);
+  tf.dispose([x, y, start.x, start.y]);
+});
+
+test("lbfgs reaches scipy's logistic-regression optimum: loss within 1e-6 relative", async () => {
+  const problem = logistic();
+  const start = problem.start();
+  const result = await lbfgs(problem.loss, start);
+  const { optimum, scipy } = GOLDEN.logistic;
+  assert.ok(result.converged, result.reason);
+  assert.ok(Math.abs(result.loss - optimum.loss) <= 1e-6 * optimum.loss, `loss ${result.loss}, scipy ${optimum.loss}`);
+  assert.ok(result.gradientNorm < 1e-4, `max |g| = ${result.gradientNorm}`);
+  assert.ok(result.iterations <= scipy['L-BFGS-B'].nit + 5, `${result.iterations} iterations, scipy L-BFGS-B ${scipy['L-BFGS-B'].nit}`);
+  tf.dispose([...Object.values(result.params as Logistic), start.w, start.b]);
+  problem.dispose();
 });
