@@ -107,6 +107,9 @@ test('a GEMM worker that dies holding a chunk of a product that overwrites C: th
   try {
     run(a, b, m, k, n, false); // the pool is started
     const [victim] = gemmWorkers(memory);
+    // The pool's workers are unref'd: hold the event loop open until this one's exit arrives, or the
+    // runner may see nothing pending and cancel the test while the exit is still on its way.
+    victim.worker.ref();
     const exited = new Promise((resolve) => victim.worker.once('exit', resolve));
     const fatal = untilWorkerDies(memory, victim.thread, () => run(a, b, m, k, n, false));
     assert.equal(fatal.error, undefined);
