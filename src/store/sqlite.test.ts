@@ -1,0 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { storeContract } from './contract.fixture.js';
+import { sqliteStore } from './sqlite.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'trainkit-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+storeContract('sqlite:', () => sqliteStore(`sqlite:${join(dir, `contract-${n++}.db`)}`));
