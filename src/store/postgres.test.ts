@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { InvalidArgumentError } from '../errors.js';
+import { storeConcurrency } from './concurrency.fixture.js';
 import { storeContract } from './contract.fixture.js';
 import { StoreError } from './errors.js';
 import { openStore } from './open.js';
@@ -44,3 +45,5 @@ test('two stores opening a fresh database at once both migrate it without a race
     await fresh.drop();
   }
 });
+
+storeConcurrency('postgres://', testPostgres, 16, 200);
