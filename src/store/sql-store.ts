@@ -2,11 +2,12 @@
  * The trial store over SQL, shared by `sqlite:` and `postgres://`: every query is written here
  * once, with the dialect's fragments (sql-dialect.ts) where the databases differ.
  *
- * Locking: a write that changes a trial first bumps its study's change sequence
+ * Locking: a write that changes a trial ends by bumping its study's change sequence
  * (`UPDATE studies SET seq = seq + 1`), which in PostgreSQL locks the study's row until commit, so
- * changes commit in sequence order (a `changes` cursor never skips a late commit) and locks are
- * taken study first, then trial. Claims take a waiting trial with `FOR UPDATE SKIP LOCKED`, and
- * create a numbered trial only under the study's row lock. SQLite's `BEGIN IMMEDIATE` makes every
+ * changes commit in sequence order (a `changes` cursor never skips a late commit). Locks are taken
+ * trial rows first, then the study's row, the last statement before the commit, so the row every
+ * writer of a study needs is held as briefly as possible. Claims take a waiting trial with
+ * `FOR UPDATE SKIP LOCKED`, and create a numbered trial only under the study's row lock. SQLite's `BEGIN IMMEDIATE` makes every
  * write transaction the only writer. Times come from the database's clock.
  */
 import { InvalidArgumentError } from '../errors.js';
@@ -161,11 +162,23 @@ export function sqlStore(db: SqlDb): TrialStore {
     return new LeaseLostError(t.number, t.state === 'running' ? 'another worker holds it now' : `it is ${t.state}`);
   };
 
-  /** Checks the lease and marks the trial changed (study row first, then the trial); throws LeaseLostError when lost. */
+  /** Checks the lease and locks the trial's row for this transaction; throws LeaseLostError when the lease is lost. */
   const own = async (c: SqlConn, lease: Lease): Promise<void> => {
-    const seq = await bump(c, lease.studyId);
-    const n = await c.run("UPDATE trials SET seq = ? WHERE id = ? AND study_id = ? AND state = 'running' AND token = ?", [seq, lease.trialId, lease.studyId, lease.token]);
-    if (n === 0) throw await leaseLost(c, lease);
+    const rows = await c.all(`SELECT id FROM trials WHERE id = ? AND study_id = ? AND state = 'running' AND token = ? ${d.forUpdate}`, [lease.trialId, lease.studyId, lease.token]);
+    if (rows.length === 0) throw await leaseLost(c, lease);
+  };
+
+  /**
+   * Stamps a trial with its study's next change number: the transaction's last statement, so the
+   * study's row (which every change of the study locks) is held only until the commit.
+   */
+  const touch = async (c: SqlConn, studyId: number, trialId: number): Promise<void> => {
+    if (d.markChanged !== undefined) {
+      if ((await c.all(d.markChanged, [studyId, trialId])).length === 0) throw new StoreError(`${url}: no study with id ${studyId}`);
+      return;
+    }
+    const seq = await bump(c, studyId);
+    await c.run('UPDATE trials SET seq = ? WHERE id = ?', [seq, trialId]);
   };
 
   const trialById = async (c: SqlConn, id: number): Promise<FrozenTrial> => (await loadTrials(c, 't.id = ?', [id]))[0];
@@ -223,6 +236,7 @@ export function sqlStore(db: SqlDb): TrialStore {
 
     deleteStudy(studyId) {
       return db.write(async (c) => {
+        await c.all(`SELECT id FROM trials WHERE study_id = ? ${d.forUpdate}`, [studyId]);
         await bump(c, studyId);
         for (const table of ['trial_values', 'trial_params'])
           await c.run(`DELETE FROM ${table} WHERE trial_id IN (SELECT id FROM trials WHERE study_id = ?)`, [studyId]);
@@ -275,8 +289,8 @@ export function sqlStore(db: SqlDb): TrialStore {
         }
         let id: number;
         if (waiting !== undefined) {
-          const seq = await bump(c, studyId);
-          await c.run(`UPDATE trials SET state = 'running', started = ${d.now}, heartbeat = ${d.now}, worker = ?, token = token + 1, seq = ? WHERE id = ?`, [o.worker, seq, waiting.id]);
+          await c.run(`UPDATE trials SET state = 'running', started = ${d.now}, heartbeat = ${d.now}, worker = ?, token = token + 1 WHERE id = ?`, [o.worker, waiting.id]);
+          await touch(c, studyId, waiting.id);
           id = waiting.id;
         } else {
           await studyExists(c, studyId);
@@ -301,6 +315,7 @@ export function sqlStore(db: SqlDb): TrialStore {
           encodeParam(value),
           JSON.stringify(distribution),
         ]);
+        await touch(c, lease.studyId, lease.trialId);
       });
     },
 
@@ -308,6 +323,7 @@ export function sqlStore(db: SqlDb): TrialStore {
       return checked(() => checkReport(step, value)) ?? db.write(async (c) => {
         await own(c, lease);
         await c.run('INSERT INTO trial_values (trial_id, step, value) VALUES (?, ?, ?) ON CONFLICT (trial_id, step) DO NOTHING', [lease.trialId, step, encodeNumber(value)]);
+        await touch(c, lease.studyId, lease.trialId);
       });
     },
 
@@ -326,6 +342,7 @@ export function sqlStore(db: SqlDb): TrialStore {
         const attrs = JSON.parse(row.user_attrs) as Record<string, AttrValue>;
         attrs[key] = value;
         await c.run('UPDATE trials SET user_attrs = ? WHERE id = ?', [JSON.stringify(attrs), lease.trialId]);
+        await touch(c, lease.studyId, lease.trialId);
       });
     },
 
@@ -337,6 +354,7 @@ export function sqlStore(db: SqlDb): TrialStore {
           value === undefined ? null : encodeNumber(value),
           lease.trialId,
         ]);
+        await touch(c, lease.studyId, lease.trialId);
         return trialById(c, lease.trialId);
       });
     },
@@ -373,16 +391,15 @@ export function sqlStore(db: SqlDb): TrialStore {
       const candidates = await db.read((c) => c.all(`SELECT id FROM trials WHERE ${stale}`, args));
       if (candidates.length === 0) return [];
       return db.write(async (c) => {
-        await c.all(`SELECT id FROM studies WHERE id = ? ${d.forUpdate}`, [studyId]);
         const rows = await c.all<{ id: number; number: number; worker: string | null; user_attrs: string; retries: number }>(
           `SELECT id, number, worker, user_attrs, retries FROM trials WHERE ${stale} ORDER BY number ${d.forUpdate}`,
           args,
         );
         for (const t of rows) {
-          const seq = await bump(c, studyId);
           const attrs = JSON.parse(t.user_attrs) as Record<string, AttrValue>;
           attrs.failReason = `no heartbeat for ${graceS} s (worker ${t.worker ?? 'unknown'} presumed dead)`;
-          await c.run(`UPDATE trials SET state = 'failed', finished = ${d.now}, heartbeat = NULL, user_attrs = ?, seq = ? WHERE id = ?`, [JSON.stringify(attrs), seq, t.id]);
+          await c.run(`UPDATE trials SET state = 'failed', finished = ${d.now}, heartbeat = NULL, user_attrs = ? WHERE id = ?`, [JSON.stringify(attrs), t.id]);
+          await touch(c, studyId, t.id);
           if (t.retries < maxRetries) {
             const retry = await insertTrial(c, studyId, { state: 'waiting', token: 0, retryOf: t.number, retries: t.retries + 1 });
             await c.run('INSERT INTO trial_params (trial_id, name, value, distribution) SELECT ?, name, value, distribution FROM trial_params WHERE trial_id = ?', [retry.id, t.id]);
