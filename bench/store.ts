@@ -6,7 +6,10 @@
  * changes), median of 20 calls.
  *
  *   node --conditions=trainkit-source --import tsx bench/store.ts [--backends sqlite,postgres]
- *        [--writers 1,4,16] [--seconds 3] [--trials 10000]
+ *        [--writers 1,4,16] [--seconds 3] [--trials 10000] [--separate]
+ *
+ * --separate puts each writer on its own study: the difference to the default shows what the
+ * study's shared change counter costs.
  *
  * PostgreSQL: TRAINKIT_TEST_POSTGRES names a server, else the test fixture starts Debian's
  * PostgreSQL 15 (fsync off: a throwaway cluster) in a fresh database. SQLite: a temp file (WAL,
@@ -14,12 +17,13 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../src/store/open.js';
+import { postgresStore } from '../src/store/postgres.js';
 import { testPostgres } from '../src/store/postgres.fixture.js';
 import type { TrialStore } from '../src/store/types.js';
 
@@ -29,6 +33,8 @@ const { values: args } = parseArgs({
     writers: { type: 'string', default: '1,4,16' },
     seconds: { type: 'string', default: '3' },
     trials: { type: 'string', default: '10000' },
+    /** Each writer on its own study (no shared study row): separates lock contention from load. */
+    separate: { type: 'boolean', default: false },
     worker: { type: 'string' }, // internal: URL of the store a writer process reports to
     study: { type: 'string' },
   },
@@ -53,11 +59,11 @@ async function writer(url: string, study: string, seconds: number): Promise<void
 
 async function reportsPerSecond(url: string, writers: number, seconds: number): Promise<number> {
   const store = await openStore(url);
-  const study = `writers-${writers}-${Date.now()}`;
-  await store.createStudy({ name: study, direction: 'minimize' });
+  const studies = Array.from({ length: args.separate ? writers : 1 }, (_, i) => `writers-${writers}-${i}-${Date.now()}`);
+  for (const name of studies) await store.createStudy({ name, direction: 'minimize' });
   await store.close();
-  const children = Array.from({ length: writers }, () =>
-    spawn(process.execPath, ['--conditions=trainkit-source', '--import', 'tsx', fileURLToPath(import.meta.url), '--worker', url, '--study', study, '--seconds', String(seconds)], {
+  const children = Array.from({ length: writers }, (_, i) =>
+    spawn(process.execPath, ['--conditions=trainkit-source', '--import', 'tsx', fileURLToPath(import.meta.url), '--worker', url, '--study', studies[i % studies.length], '--seconds', String(seconds)], {
       stdio: ['pipe', 'pipe', 'inherit'],
     }),
   );
@@ -83,7 +89,7 @@ async function timeMs(fn: () => Promise<unknown>, runs = 20): Promise<number> {
   return median(times);
 }
 
-/** Fills a study with `n` complete trials (2 params, 5 reports each), 8 at a time. */
+/** Fills a study with `n` complete trials (2 params, 5 reports each), 16 at a time. */
 async function fill(store: TrialStore, n: number): Promise<number> {
   const { id } = await store.createStudy({ name: `big-${Date.now()}`, direction: 'minimize' });
   let next = 0;
@@ -97,7 +103,7 @@ async function fill(store: TrialStore, n: number): Promise<number> {
       await store.finishTrial(lease, 'complete', trial.number);
     }
   };
-  await Promise.all(Array.from({ length: 8 }, chain));
+  await Promise.all(Array.from({ length: 16 }, chain));
   return id;
 }
 
@@ -118,7 +124,7 @@ async function main(): Promise<void> {
         await db.drop();
       }
       const db = await fresh();
-      const store = await openStore(db.url);
+      const store = backend === 'sqlite' ? await openStore(db.url) : await postgresStore(db.url, { maxConnections: 16 });
       const t0 = performance.now();
       const id = await fill(store, trials);
       const fillS = (performance.now() - t0) / 1000;
@@ -135,7 +141,7 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  console.log(`\n${cpus().length} CPUs, ${seconds} s per writer count, ${trials} trials for the reads\n`);
+  console.log(`\n${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}, ${seconds} s per writer count, ${args.separate ? 'a study per writer' : 'one study'}, ${trials} trials for the reads\n`);
   console.log('| store | reports/s by writer processes | getTrials (all) | changes (last 10) | changes (none) | fill time |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
