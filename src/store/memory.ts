@@ -16,7 +16,6 @@ import type {
   Lease,
   ParamValue,
   StudyRecord,
-  StudySummary,
   TrialState,
   TrialStore,
 } from './types.js';

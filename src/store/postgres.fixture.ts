@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { redactUrl } from './url.js';
 
 const CLUSTER = join(tmpdir(), 'trainkit-test-postgres');
 const LOCK = `${CLUSTER}.lock`;
@@ -134,7 +135,11 @@ export async function testPostgres(): Promise<TestPostgres> {
       await client.end().catch(() => undefined);
     }
   };
-  await run(`CREATE DATABASE ${name}`);
+  try {
+    await run(`CREATE DATABASE ${name}`);
+  } catch (e) {
+    throw new Error(`cannot create a test database on ${redactUrl(admin)} (${(e as Error).message}); the postgres store tests need a PostgreSQL server`, { cause: e });
+  }
   const url = new URL(admin);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
