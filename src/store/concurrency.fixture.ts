@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { LeaseLostError } from './errors.js';
 import { openStore } from './open.js';
-import type { Lease } from './types.js';
+import type { FrozenTrial, Lease } from './types.js';
 
 const WORKER = fileURLToPath(new URL('./worker.fixture.ts', import.meta.url));
 
@@ -58,22 +58,37 @@ async function startWorker(mode: 'run' | 'hang', url: string, study: string, n: 
  * storeConcurrency('sqlite:', async () => ({ url: `sqlite:${file}`, drop: async () => {} }), 8, 200);
  */
 export function storeConcurrency(name: string, fresh: () => Promise<{ url: string; drop(): Promise<void> }>, processes: number, n: number): void {
-  test(`${name}: ${processes} processes starting on a fresh database enqueue and run a study of ${n} trials, each trial once, every report kept`, { timeout: 90_000 }, async () => {
+  test(`${name}: ${processes} processes starting on a fresh database enqueue and run a study of ${n} trials, each trial once, every report kept, and a view following changes() misses nothing`, { timeout: 90_000 }, async () => {
     const db = await fresh();
     try {
       const workers = await Promise.all(Array.from({ length: processes }, () => startWorker('run', db.url, 'crowd', n)));
       for (const w of workers) w.child.stdin!.write('go\n'); // all open (and migrate) the fresh database at once, and enqueue
       for (const w of workers) assert.deepEqual(await w.next(), { enqueued: true });
-      for (const w of workers) w.child.stdin!.end('claim\n');
-      const claimed = (await Promise.all(workers.map((w) => w.next()))).map((r) => (r as { claimed: number[] }).claimed);
-      assert.deepEqual(await Promise.all(workers.map((w) => w.exited)), workers.map(() => 0));
-      const ids = claimed.flat();
-      assert.equal(ids.length, n, `${ids.length} claims for ${n} trials`);
-      assert.equal(new Set(ids).size, n, 'a trial was claimed twice');
-      assert.ok(claimed.filter((c) => c.length > 0).length > 1, 'only one worker got trials: the test did not run concurrently');
       const store = await openStore(db.url);
       try {
         const study = (await store.getStudy('crowd'))!;
+        for (const w of workers) w.child.stdin!.end('claim\n');
+        const answers = Promise.all(workers.map((w) => w.next()));
+        const exits = Promise.all(workers.map((w) => w.exited));
+        // A live view meanwhile, as a dashboard keeps one: follow changes() from cursor to cursor.
+        const view = new Map<number, FrozenTrial>();
+        let cursor = 0;
+        let polls = 0;
+        let running = true;
+        void exits.then(() => (running = false));
+        for (let last = false; !last; polls++) {
+          last = !running;
+          const changed = await store.changes(study.id, cursor);
+          for (const t of changed.trials) view.set(t.number, t);
+          cursor = changed.cursor;
+          if (!last) await new Promise((r) => setTimeout(r, 20));
+        }
+        const claimed = (await answers).map((r) => (r as { claimed: number[] }).claimed);
+        assert.deepEqual(await exits, workers.map(() => 0));
+        const ids = claimed.flat();
+        assert.equal(ids.length, n, `${ids.length} claims for ${n} trials`);
+        assert.equal(new Set(ids).size, n, 'a trial was claimed twice');
+        assert.ok(claimed.filter((c) => c.length > 0).length > 1, 'only one worker got trials: the test did not run concurrently');
         const trials = await store.getTrials(study.id);
         assert.deepEqual(trials.map((t) => t.number), Array.from({ length: n }, (_, i) => i));
         assert.deepEqual(new Set(trials.map((t) => t.id)), new Set(ids));
@@ -84,6 +99,8 @@ export function storeConcurrency(name: string, fresh: () => Promise<{ url: strin
           assert.deepEqual(t.intermediate, [0, 1, 2].map((step) => [step, t.number + step / 10]));
         }
         assert.equal(trials.filter((t) => t.params.x === -1).length, 4 * processes, 'every enqueued trial ran once');
+        assert.ok(polls >= 3, `the view polled ${polls} times: not while the workers ran`);
+        assert.deepEqual([...view.values()].sort((a, b) => a.number - b.number), trials, 'following changes() missed a change');
         const summary = (await store.listStudies()).find((s) => s.id === study.id)!;
         assert.deepEqual(summary.trials, { total: n, waiting: 0, running: 0, complete: n, pruned: 0, failed: 0 });
         assert.equal((await store.changes(study.id, 0)).trials.length, n);
