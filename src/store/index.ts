@@ -17,3 +17,5 @@ export { FINISHED_STATES } from './types.js';
 export { StoreError, LeaseLostError } from './errors.js';
 export { memoryStore, type MemoryStoreOptions } from './memory.js';
 export { openStore, redactUrl, DEFAULT_STORAGE } from './open.js';
+export { sqliteStore, type SqliteStoreOptions } from './sqlite.js';
+export { postgresStore, type PostgresStoreOptions } from './postgres.js';

@@ -5,6 +5,8 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { LeaseLostError, StoreError } from './errors.js';
+import { checkClaim, checkDirection, checkFinish, checkReap, checkReport } from './checks.js';
+import { summarize } from './summary.js';
 import type {
   AttrValue,
   ClaimOptions,
@@ -14,11 +16,11 @@ import type {
   Lease,
   ParamValue,
   StudyRecord,
-  StudySummary,
   TrialState,
   TrialStore,
 } from './types.js';
 
+export { summarize };
 
 interface StoredTrial extends FrozenTrial {
   token: number;
@@ -36,18 +38,6 @@ const copy = <T>(v: T): T => structuredClone(v);
 function frozen(t: StoredTrial): FrozenTrial {
   const { token: _token, seq: _seq, ...rest } = t;
   return copy(rest);
-}
-
-/** Summary counts and best value of a list of trials. */
-export function summarize(record: StudyRecord, trials: readonly FrozenTrial[]): StudySummary {
-  const counts = { total: trials.length, waiting: 0, running: 0, complete: 0, pruned: 0, failed: 0 };
-  let best: number | undefined;
-  for (const t of trials) {
-    counts[t.state] += 1;
-    if (t.state === 'complete' && t.value !== undefined && !Number.isNaN(t.value))
-      if (best === undefined || (record.direction === 'minimize' ? t.value < best : t.value > best)) best = t.value;
-  }
-  return { ...copy(record), trials: counts, ...(best === undefined ? {} : { best }) };
 }
 
 export interface MemoryStoreOptions {
@@ -109,6 +99,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): TrialStore {
     url: 'memory:',
     async createStudy(input: CreateStudyInput) {
       if (closed) throw new StoreError('memory: this store was closed');
+      checkDirection(input.direction);
       const existing = [...studies.values()].find((s) => s.record.name === input.name);
       if (existing !== undefined) {
         if (!input.loadIfExists) throw new InvalidArgumentError('study name', input.name, 'a name no study in memory: has yet (or loadIfExists: true)');
@@ -155,6 +146,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): TrialStore {
       return frozen(t);
     },
     async claimTrial(studyId, o: ClaimOptions) {
+      checkClaim(o);
       const s = study(studyId);
       const waiting = s.trials.find((t) => t.state === 'waiting');
       const at = now();
@@ -181,6 +173,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): TrialStore {
       touch(s, t);
     },
     async report(lease, step, value) {
+      checkReport(step, value);
       const { s, t } = owned(lease);
       if (t.intermediate.some(([k]) => k === step)) return;
       t.intermediate.push([step, value]);
@@ -197,6 +190,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): TrialStore {
       touch(s, t);
     },
     async finishTrial(lease, state, value) {
+      checkFinish(state, value);
       const { s, t } = owned(lease);
       t.state = state;
       t.finished = now();
@@ -218,6 +212,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): TrialStore {
       return { trials: s.trials.filter((t) => t.seq > since).map(frozen), cursor: s.seq };
     },
     async reapStale(studyId, graceS, maxRetries) {
+      checkReap(graceS, maxRetries);
       const s = study(studyId);
       const limit = now() - graceS * 1000;
       const failed: number[] = [];
