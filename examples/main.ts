@@ -71,7 +71,10 @@ async function mainJob(): Promise<void> {
   const backendName = process.env.TRAINKIT_BACKEND;
   const backend = backendName ? await useBackend(backendName as BackendName) : await useBestBackend();
   const info = backendInfo();
-  console.log(`trainkit main job · backend ${backend} (${info.threads} thread${info.threads === 1 ? '' : 's'}) · ${trainImages} training images, ${epochs} epochs, ${testImages} test images`);
+  const engine = info.native !== undefined && info.native.kernels.length > 0
+    ? `${backend}, native kernels on ${info.native.threads ?? 1} threads: ${info.native.kernels.join(', ')}`
+    : `${backend} (${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+  console.log(`trainkit main job · backend ${engine} · ${trainImages} training images, ${epochs} epochs, ${testImages} test images`);
 
   const all = await fashionMnist({ split: 'train', limit: trainImages });
   const test = await fashionMnist({ split: 'test', limit: testImages });
@@ -134,11 +137,11 @@ async function mainJob(): Promise<void> {
   tf.dispose(own);
 
   const wallSeconds = (performance.now() - started) / 1000;
-  const meta = { backend: `${backend} (${info.threads} threads)`, seed, 'training images': train.size, 'validation images': validation.size, 'test images': test.size, epochs: history.epochs.length, batchSize, 'peak lr': peak, 'wall time (s)': +wallSeconds.toFixed(0) };
+  const meta = { backend: engine, seed, 'training images': train.size, 'validation images': validation.size, 'test images': test.size, epochs: history.epochs.length, batchSize, 'peak lr': peak, 'wall time (s)': +wallSeconds.toFixed(0) };
   writeFileSync(join(out, 'report.html'), trainingReport({ title: 'trainkit main job: Fashion-MNIST CNN through the recipe', meta, steps: history.steps, epochs: history.epochs, results, notes }));
   writeFileSync(
     join(out, 'run.json'),
-    JSON.stringify({ command: 'main', seed, backend: { name: backend, threads: info.threads }, config: { trainImages, epochs, testImages, batchSize, peak, warm, stepsPerEpoch }, recipe: { initial, overfit: { ...overfit }, lrFind: { suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, steepestLr: lrFind.steepestLr, diverged: lrFind.diverged, points: lrFind.points } }, history, results, models: { final: modelPath, ema: emaPath }, wallSeconds }, null, 1),
+    JSON.stringify({ command: 'main', seed, backend: { name: backend, threads: info.threads, ...(info.native === undefined ? {} : { native: info.native }) }, config: { trainImages, epochs, testImages, batchSize, peak, warm, stepsPerEpoch }, recipe: { initial, overfit: { ...overfit }, lrFind: { suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, steepestLr: lrFind.steepestLr, diverged: lrFind.diverged, points: lrFind.points } }, history, results, models: { final: modelPath, ema: emaPath }, wallSeconds }, null, 1),
   );
 
   console.log(`\ntest accuracy on ${test.size} images:`);
