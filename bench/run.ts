@@ -5,7 +5,8 @@
  * fails on a missed target; it reports.
  *
  *   npm run bench                    all of them
- *   npm run bench -- optimizers      only bench/optimizers.ts (names: optimizers, engine, training)
+ *   npm run bench -- optimizers      only bench/optimizers.ts (names: optimizers, engine, training, augment,
+ *                                    store, search-quality)
  *   npm run bench -- --skip-time-to-accuracy
  *                                    all, without the slow time-to-91% runs of bench/training.ts
  *   npm run bench -- --cap-s 1500    the time-to-91% runs capped at 1500 s each (default 900)
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { writeBenchmarksDoc } from './report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['optimizers', 'engine', 'training'] as const;
+const BENCHES = ['optimizers', 'engine', 'training', 'augment', 'store', 'search-quality'] as const;
 
 const args = process.argv.slice(2);
 const skipTta = args.includes('--skip-time-to-accuracy');
@@ -41,7 +42,7 @@ const started = Date.now();
 for (const name of chosen.length ? chosen : BENCHES) {
   console.log(`\n## bench/${name}.ts\n`);
   const trainingFlags = [...(skipTta ? ['--skip-time-to-accuracy'] : []), ...(cap !== undefined ? ['--cap-s', cap] : [])];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, `bench/${name}.ts`), ...(name === 'training' ? trainingFlags : [])], {
+  const r = spawnSync(process.execPath, ['--conditions=trainkit-source', '--import', 'tsx', join(root, `bench/${name}.ts`), ...(name === 'training' ? trainingFlags : [])], {
     cwd: root,
     stdio: 'inherit',
   });
