@@ -13,11 +13,10 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TrainkitError } from '../errors.js';
 import { openStore } from '../store/open.js';
-import { createStudy } from '../tune/create.js';
 import { PRUNERS, SAMPLERS, type PrunerName, type SamplerName } from '../tune/registry.js';
 import type { Pruner, Sampler } from '../tune/types.js';
 import { chooseBackend } from './run-file.js';
-import { INTERRUPTED, loadTuneFile, runWorker, type Factory } from './worker.js';
+import { INTERRUPTED, loadTuneFile, openTuneStudy, runWorker, type Factory } from './worker.js';
 
 /** `--sampler` names and the registry entries they stand for. */
 export const SAMPLER_FLAGS: Record<string, SamplerName> = { tpe: 'tpeSampler', random: 'randomSampler', grid: 'gridSampler' };
@@ -92,16 +91,11 @@ export async function tuneCommand(o: TuneOptions): Promise<number> {
   try {
     await chooseBackend(o.backend);
     const spec = await loadTuneFile(o.file);
-    const ctx = o.seed === undefined ? {} : { seed: o.seed };
-    const sampler = samplerFactory?.(ctx) ?? (typeof spec.sampler === 'function' ? spec.sampler(ctx) : spec.sampler);
-    const pruner = prunerFactory?.(ctx) ?? (typeof spec.pruner === 'function' ? spec.pruner(ctx) : spec.pruner);
-    const study = await createStudy({
-      name: o.study,
-      storage: store,
-      direction: spec.direction ?? 'minimize',
-      loadIfExists: true,
-      ...(sampler === undefined ? {} : { sampler }),
-      ...(pruner === undefined ? {} : { pruner }),
+    const study = await openTuneStudy(store, spec, {
+      study: o.study,
+      ...(o.seed === undefined ? {} : { seed: o.seed }),
+      ...(samplerFactory === undefined ? {} : { sampler: samplerFactory }),
+      ...(prunerFactory === undefined ? {} : { pruner: prunerFactory }),
     });
     if (o.trials !== undefined) await study.setUserAttr('trials', o.trials);
     const code =

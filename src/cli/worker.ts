@@ -11,7 +11,7 @@ import { openStore } from '../store/open.js';
 import type { FrozenTrial, TrialStore } from '../store/types.js';
 import { createStudy } from '../tune/create.js';
 import type { TuneContext, TuneSpec } from '../tune/define.js';
-import { bestOf } from '../tune/study.js';
+import { bestOf, type Study } from '../tune/study.js';
 import type { Pruner, Sampler } from '../tune/types.js';
 import { chooseBackend, importDefault } from './run-file.js';
 
@@ -62,6 +62,29 @@ function provide<T>(given: T | Factory<T> | undefined, ctx: TuneContext): T | un
 }
 
 /**
+ * The study a tune file's workers share, created in `store` unless it exists: the sampler and
+ * pruner are the command line's (`--sampler`, `--pruner` factories), else the tune file's, else the
+ * study's defaults; each is made for this worker's seed.
+ */
+export function openTuneStudy(
+  store: TrialStore,
+  spec: TuneSpec,
+  o: { study: string; seed?: number; sampler?: Factory<Sampler>; pruner?: Factory<Pruner> },
+): Promise<Study> {
+  const ctx: TuneContext = o.seed === undefined ? {} : { seed: o.seed };
+  const sampler = o.sampler?.(ctx) ?? provide(spec.sampler, ctx);
+  const pruner = o.pruner?.(ctx) ?? provide(spec.pruner, ctx);
+  return createStudy({
+    name: o.study,
+    storage: store,
+    direction: spec.direction ?? 'minimize',
+    loadIfExists: true,
+    ...(sampler === undefined ? {} : { sampler }),
+    ...(pruner === undefined ? {} : { pruner }),
+  });
+}
+
+/**
  * Runs one worker (see the module comment). Returns the exit status: 0, or INTERRUPTED when
  * `signal` aborted it. Throws TrainkitError for a bad file, store or study.
  *
@@ -73,17 +96,7 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   try {
     await chooseBackend(o.backend);
     const spec = await loadTuneFile(o.file);
-    const ctx: TuneContext = o.seed === undefined ? {} : { seed: o.seed };
-    const sampler = o.sampler?.(ctx) ?? provide(spec.sampler, ctx);
-    const pruner = o.pruner?.(ctx) ?? provide(spec.pruner, ctx);
-    const study = await createStudy({
-      name: o.study,
-      storage: store,
-      direction: spec.direction ?? 'minimize',
-      loadIfExists: true,
-      ...(sampler === undefined ? {} : { sampler }),
-      ...(pruner === undefined ? {} : { pruner }),
-    });
+    const study = await openTuneStudy(store, spec, o);
     const recorded = (await study.userAttrs()).trials;
     const trials = o.trials ?? (typeof recorded === 'number' ? recorded : undefined);
     const isTTY = o.isTTY ?? process.stdout.isTTY === true;
