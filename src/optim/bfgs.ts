@@ -4,9 +4,8 @@
  * n×n counterpart of lbfgs, with the same line search and stopping tests.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, InvalidArgumentError } from '../errors.js';
 import type { ParamTree } from '../tree/tree.js';
-import { type DescentIteration, type DescentResult, type DirectionRule, descend, mergeOptions } from './descent.js';
+import { type DescentIteration, type DescentResult, type DirectionRule, checkDenseMethod, checkHook, descend, refuseDenseMatrix } from './descent.js';
 import { countParams, flatLoss } from './flat_loss.js';
 import { strongWolfe } from './line_search.js';
 import { dot } from './vector64.js';
@@ -61,22 +60,11 @@ export async function bfgs(
   params: ParamTree,
   options: BfgsOptions = {},
 ): Promise<BfgsResult> {
-  if (typeof loss !== 'function') throw new InvalidArgumentError('loss', loss, 'a function (params) => scalar tensor');
-  const o = mergeOptions('bfgs', options, DEFAULTS, ['onIteration']);
-  const maxIterations = checkNumber('maxIterations', o.maxIterations, { min: 0, integer: true });
-  const tolerance = checkNumber('tolerance', o.tolerance, { min: 0 });
-  const maxParams = checkNumber('maxParams', o.maxParams, { min: 1, integer: true });
-  const onIteration = o.onIteration as BfgsOptions['onIteration'];
-  if (onIteration !== undefined && typeof onIteration !== 'function')
-    throw new InvalidArgumentError('onIteration', onIteration, 'a function');
+  const o = checkDenseMethod('bfgs', loss, options, DEFAULTS);
+  const { maxIterations, tolerance, maxParams } = o;
+  const onIteration = checkHook(o.onIteration as BfgsOptions['onIteration']);
   const n = countParams(params);
-  if (n > maxParams)
-    throw new InvalidArgumentError(
-      'params',
-      `${n} parameters`,
-      `at most maxParams = ${maxParams}: the inverse-Hessian approximation would hold n² = ${n * n} float64 ` +
-        `values (${((8 * n * n) / 2 ** 20).toFixed(0)} MiB); raise maxParams or use lbfgs`,
-    );
+  refuseDenseMatrix(n, maxParams, 'the inverse-Hessian approximation');
   return descend(flatLoss(loss, params), inverseHessian(n), {
     maxIterations,
     tolerance,

@@ -5,7 +5,7 @@
  * differs between the three methods (Nocedal & Wright, "Numerical Optimization", 2nd ed., ch. 3).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, checkNumber } from '../errors.js';
 import type { ParamTree } from '../tree/tree.js';
 import type { FlatLoss } from './flat_loss.js';
 import type { LinePoint, LineSearch } from './line_search.js';
@@ -217,4 +217,43 @@ export function mergeOptions<D extends object>(
     if (!keys.includes(k)) throw new InvalidArgumentError(`${name} option`, k, `one of ${keys.join(', ')}`);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   return { ...defaults, ...defined } as D & Record<string, unknown>;
+}
+
+/**
+ * The checks every dense full-batch method (newton, bfgs) makes first, in this order: the loss is a
+ * function, the option names are known, then maxIterations, tolerance and maxParams. Returns the
+ * merged options.
+ */
+export function checkDenseMethod<D extends { maxIterations: number; tolerance: number; maxParams: number }>(
+  name: string,
+  loss: unknown,
+  options: unknown,
+  defaults: D,
+): D & Record<string, unknown> {
+  if (typeof loss !== 'function') throw new InvalidArgumentError('loss', loss, 'a function (params) => scalar tensor');
+  const o = mergeOptions(name, options, defaults, ['onIteration']);
+  checkNumber('maxIterations', o.maxIterations, { min: 0, integer: true });
+  checkNumber('tolerance', o.tolerance, { min: 0 });
+  checkNumber('maxParams', o.maxParams, { min: 1, integer: true });
+  return o;
+}
+
+/** Throws InvalidArgumentError unless `f` is undefined or a function (an `onIteration` hook). */
+export function checkHook<F>(f: F): F {
+  if (f !== undefined && typeof f !== 'function') throw new InvalidArgumentError('onIteration', f, 'a function');
+  return f;
+}
+
+/**
+ * Refuses, before any work, a problem of n parameters whose n × n float64 `matrix` (the Hessian,
+ * the inverse-Hessian approximation) would pass `maxParams`, naming n, the limit and the memory.
+ */
+export function refuseDenseMatrix(n: number, maxParams: number, matrix: string): void {
+  if (n <= maxParams) return;
+  throw new InvalidArgumentError(
+    'params',
+    `${n} parameters`,
+    `at most maxParams = ${maxParams}: ${matrix} would hold n² = ${n * n} float64 values ` +
+      `(${((8 * n * n) / 2 ** 20).toFixed(0)} MiB); raise maxParams or use lbfgs`,
+  );
 }

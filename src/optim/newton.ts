@@ -4,10 +4,10 @@
  * of the identity added where the Hessian is not positive definite).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { ParamTree } from '../tree/tree.js';
 import { choleskySolve, dampedCholesky } from './cholesky.js';
-import { type DescentIteration, type DescentResult, type DirectionRule, descend, mergeOptions } from './descent.js';
+import { type DescentIteration, type DescentResult, type DirectionRule, checkDenseMethod, checkHook, descend, refuseDenseMatrix } from './descent.js';
 import { countParams, flatLoss } from './flat_loss.js';
 import { hessian } from './hessian.js';
 import { strongWolfe } from './line_search.js';
@@ -84,25 +84,14 @@ export async function newton(
   params: ParamTree,
   options: NewtonOptions = {},
 ): Promise<NewtonResult> {
-  if (typeof loss !== 'function') throw new InvalidArgumentError('loss', loss, 'a function (params) => scalar tensor');
-  const o = mergeOptions('newton', options, DEFAULTS, ['onIteration']);
-  const maxIterations = checkNumber('maxIterations', o.maxIterations, { min: 0, integer: true });
-  const tolerance = checkNumber('tolerance', o.tolerance, { min: 0 });
-  const maxParams = checkNumber('maxParams', o.maxParams, { min: 1, integer: true });
+  const o = checkDenseMethod('newton', loss, options, DEFAULTS);
+  const { maxIterations, tolerance, maxParams } = o;
   const damping = o.damping;
   if (damping !== 'lineSearch' && !(typeof damping === 'number' && damping > 0 && damping <= 1))
     throw new InvalidArgumentError('damping', damping, "'lineSearch' or a step length in (0, 1]");
-  const onIteration = o.onIteration as NewtonOptions['onIteration'];
-  if (onIteration !== undefined && typeof onIteration !== 'function')
-    throw new InvalidArgumentError('onIteration', onIteration, 'a function');
+  const onIteration = checkHook(o.onIteration as NewtonOptions['onIteration']);
   const n = countParams(params);
-  if (n > maxParams)
-    throw new InvalidArgumentError(
-      'params',
-      `${n} parameters`,
-      `at most maxParams = ${maxParams}: the Hessian would hold n² = ${n * n} float64 values ` +
-        `(${((8 * n * n) / 2 ** 20).toFixed(0)} MiB); raise maxParams or use lbfgs`,
-    );
+  refuseDenseMatrix(n, maxParams, 'the Hessian');
 
   const problem = flatLoss(loss, params);
   let hessianEvaluations = 0;
