@@ -10,12 +10,11 @@
  * than any 2.x descriptor, and `dnnl_version()` must say 2. oneDNN's OpenMP threads are told to
  * sleep when idle (`OMP_WAIT_POLICY=passive`) so they do not spin against OpenBLAS's.
  */
-import fs from 'node:fs';
 import type { LibraryHandle } from 'koffi';
 import { EngineError } from '../../errors.js';
 import type { ConvGeometry, NativeConv } from './dnn.js';
 import { countConvolution } from './dnn.js';
-import { loadKoffi } from './openblas.js';
+import { firstLine, openLibrary, type NotLoaded } from './library.js';
 
 /** Where Debian's `libdnnl2` installs the library. */
 export function debianOneDnnPath(arch: string = process.arch): string {
@@ -23,7 +22,7 @@ export function debianOneDnnPath(arch: string = process.arch): string {
   return `/usr/lib/${triplet ?? `${arch}-linux-gnu`}/libdnnl.so.2`;
 }
 
-export type OneDnnLoad = { conv: NativeConv } | { reason: string; broken: boolean };
+export type OneDnnLoad = { conv: NativeConv } | NotLoaded;
 
 // oneDNN 2.x constants (dnnl_types.h).
 const F32 = 3;
@@ -83,18 +82,13 @@ function bind(lib: LibraryHandle): Record<string, Fn> {
  * if ('conv' in loaded) console.log(loaded.conv.version); // 'oneDNN 2.6.3'
  */
 export function loadOneDnn(path: string, threads: number): OneDnnLoad {
-  if (path.includes('/') && !fs.existsSync(path)) return { reason: `${path} does not exist`, broken: false };
-  const koffi = loadKoffi();
-  if (typeof koffi === 'string') return { reason: koffi, broken: false };
-  // Read by OpenMP when the library loads.
-  process.env.OMP_NUM_THREADS ??= String(threads);
-  process.env.OMP_WAIT_POLICY ??= 'passive';
-  let lib: LibraryHandle;
-  try {
-    lib = koffi.load(path);
-  } catch (error) {
-    return { reason: `${path} does not load: ${firstLine(error)}`, broken: path.includes('/') };
-  }
+  const opened = openLibrary(path, () => {
+    // Read by OpenMP when the library loads.
+    process.env.OMP_NUM_THREADS ??= String(threads);
+    process.env.OMP_WAIT_POLICY ??= 'passive';
+  });
+  if (!('lib' in opened)) return opened;
+  const { koffi, lib } = opened;
   try {
     versionType ??= koffi.struct('trainkit_dnnl_version_t', { major: 'int', minor: 'int', patch: 'int', hash: 'const char *', cpuRuntime: 'unsigned int', gpuRuntime: 'unsigned int' });
     const version = koffi.decode(lib.func('void *dnnl_version(void)')(), versionType as never) as { major: number; minor: number; patch: number };
@@ -281,6 +275,3 @@ function checkForward(conv: NativeConv): string | undefined {
   return got.every((v, i) => v === want[i]) ? undefined : `[${got}] for [${want}]`;
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
-}

@@ -6,9 +6,8 @@
  * A call costs ~0.3 µs. The library is checked on a 2×2 product before it is used, so a file that
  * loads but computes wrong is refused like one that does not load.
  */
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type { LibraryHandle } from 'koffi';
+import type { NotLoaded } from './library.js';
+import { firstLine, openLibrary } from './library.js';
 import type { NativeBlas } from './blas.js';
 
 /** Where Debian's `libopenblas0-pthread` installs the library (the pthread build; x86-64, arm64, ...). */
@@ -18,22 +17,11 @@ export function debianOpenBlasPath(arch: string = process.arch): string {
 }
 
 /** The outcome of loading: the library, or why not (`broken`: a file was there but is unusable). */
-export type OpenBlasLoad = { blas: NativeBlas } | { reason: string; broken: boolean };
+export type OpenBlasLoad = { blas: NativeBlas } | NotLoaded;
 
 const ROW_MAJOR = 101;
 const NO_TRANS = 111;
 const TRANS = 112;
-
-type KoffiModule = typeof import('koffi');
-
-/** koffi, or the reason it cannot be loaded (it is an optional dependency). */
-export function loadKoffi(): KoffiModule | string {
-  try {
-    return createRequire(import.meta.url)('koffi') as KoffiModule;
-  } catch (error) {
-    return `koffi (an optional dependency) is not installed or does not load here: ${firstLine(error)}`;
-  }
-}
 
 /**
  * Loads OpenBLAS from `path`, binds `cblas_sgemm`, sets its thread count and checks one product.
@@ -43,15 +31,9 @@ export function loadKoffi(): KoffiModule | string {
  * if ('blas' in loaded) console.log(loaded.blas.version); // 'OpenBLAS 0.3.21 ... SkylakeX MAX_THREADS=64'
  */
 export function loadOpenBlas(path: string, threads: number): OpenBlasLoad {
-  if (path.includes('/') && !fs.existsSync(path)) return { reason: `${path} does not exist`, broken: false };
-  const koffi = loadKoffi();
-  if (typeof koffi === 'string') return { reason: koffi, broken: false };
-  let lib: LibraryHandle;
-  try {
-    lib = koffi.load(path);
-  } catch (error) {
-    return { reason: `${path} does not load: ${firstLine(error)}`, broken: path.includes('/') };
-  }
+  const opened = openLibrary(path);
+  if (!('lib' in opened)) return opened;
+  const { lib } = opened;
   try {
     const cblasSgemm = lib.func(
       'void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, void *a, int lda, void *b, int ldb, float beta, void *c, int ldc)',
@@ -99,6 +81,3 @@ function checkProduct(blas: NativeBlas): string | undefined {
   return got.every((v, i) => v === want[i]) ? undefined : `[${got}] for [${want}]`;
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
-}
