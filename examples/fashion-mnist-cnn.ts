@@ -39,7 +39,8 @@ export default defineRun(async ({ seed, epochs = 3, limit }) => {
     name: 'fashion-mnist-cnn',
     model: fashionCnn(seed),
     data: { train, validation, test },
-    optimizer: (lr) => adamw({ learningRate: lr, weightDecay: 1e-4 }),
+    // recipe's searches pass each trial's weight decay; train and lr-find use the default.
+    optimizer: (lr, { weightDecay = 1e-4 } = {}) => adamw({ learningRate: lr, weightDecay }),
     learningRate: warmupCosine({ peak: 1e-3, warmupSteps: warm, decaySteps: Math.max(1, epochs * stepsPerEpoch - warm) }),
     epochs,
     batchSize,

@@ -28,7 +28,8 @@ export default defineRun(async ({ seed, epochs = 5, limit }) => {
     name: 'fashion-mnist-mlp',
     model,
     data: { train, validation, test },
-    optimizer: (lr) => adamw({ learningRate: lr, weightDecay: 1e-4 }),
+    // recipe's searches pass each trial's weight decay; train and lr-find use the default.
+    optimizer: (lr, { weightDecay = 1e-4 } = {}) => adamw({ learningRate: lr, weightDecay }),
     learningRate,
     epochs,
     batchSize,

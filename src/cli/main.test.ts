@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { fashionMnist } from '../data/index.js';
 import { evaluate } from '../train/evaluate.js';
 import { main } from './main.js';
+import { decayNeighbours } from './recipe-search.js';
 import { fileLoader, loadParams } from '../io/model-files.js';
 import { blobs } from '../train/toy-fixtures.fixture.js';
 
@@ -159,7 +160,7 @@ export default defineRun(({ seed }) => ({
     apply: (p: any, x: tf.Tensor) => tf.add(tf.matMul(x, p.w), p.b),
   },
   data: { train: blobs(256, { seed: 1 }), test: blobs(64, { seed: 2 }) },
-  optimizer: (learningRate) => sgd({ learningRate, momentum: 0.9 }),
+  optimizer: (learningRate, { weightDecay = 0 } = {}) => sgd({ learningRate, momentum: 0.9, weightDecay }),
   learningRate: 0.05,
   batchSize: 16,
 }));
@@ -187,16 +188,45 @@ test('lr-find writes its page and JSON and suggests a rate; recipe prints the th
     assert.ok(readFileSync(join(dir, 'lf', 'lr-find.html'), 'utf8').includes('class="marker"'));
     assert.equal(JSON.parse(readFileSync(join(dir, 'lf', 'lr-find.json'), 'utf8')).suggested, line.suggested);
 
-    const rc = await run(['recipe', file, '--backend', 'cpu', '--out', join(dir, 'rc')]);
+    const rc = await run(['recipe', file, '--backend', 'cpu', '--out', join(dir, 'rc'), '--search-trials', '0']);
     assert.equal(rc.code, 0);
     assert.match(rc.out, /^1\. loss at initialisation: \[ok\] initial loss .* log 3/m);
     assert.match(rc.out, /^2\. overfit 80 examples at lr 5\.0e-2: \[ok\] memorised 80 examples/m);
     assert.match(rc.out, /^3\. learning-rate range test: suggested lr /m);
+    assert.doesNotMatch(rc.out, /^4\./m, '--search-trials 0 stops after step 3');
     assert.ok(existsSync(join(dir, 'rc', 'lr-find.html')));
     assert.equal(tf.memory().numTensors, before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('recipe goes on with a coarse then a refined search of lr × weight decay around the suggestion, into studies, and names the configuration to train fully', async () => {
+  mkdirSync(join(root, 'out'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'out', '.test-recipe-search-'));
+  try {
+    const file = tinyRunFile(dir);
+    const before = tf.memory().numTensors;
+    const rc = await run(['recipe', file, '--backend', 'cpu', '--out', join(dir, 'rc'), '--search-trials', '4', '--storage', 'memory:']);
+    assert.equal(rc.code, 0);
+    assert.match(rc.out, /^4\. coarse search \(4 trials × 1 epoch, random\): best lr \S+, weight decay \S+: loss \S+ \(study recipe-tiny-run-coarse\)$/m);
+    assert.match(rc.out, /^5\. refined search \(2 trials × 2 epochs, TPE\): best lr .*; train fully with learningRate \S+ \(peak of your schedule\) and weightDecay \S+$/m);
+    const saved = JSON.parse(readFileSync(join(dir, 'rc', 'recipe.json'), 'utf8'));
+    const { coarse, refined } = saved.search as { coarse: { learningRate: number; weightDecay: number }; refined: { learningRate: number; weightDecay: number } };
+    const suggested = saved.lrFind.suggested as number;
+    assert.ok(coarse.learningRate >= suggested / 10 && coarse.learningRate <= suggested * 10, `coarse lr ${coarse.learningRate} around ${suggested}`);
+    assert.ok([1e-4, 1e-5, 0].includes(coarse.weightDecay));
+    assert.ok(refined.learningRate >= coarse.learningRate / 3 && refined.learningRate <= coarse.learningRate * 3, `refined lr ${refined.learningRate} around ${coarse.learningRate}`);
+    assert.ok(decayNeighbours(coarse.weightDecay).includes(refined.weightDecay));
+    assert.equal(tf.memory().numTensors, before, 'every trial\'s model was freed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the refined search keeps the weight decay among the best coarse one and its neighbours a factor 3 away', () => {
+  assert.deepEqual(decayNeighbours(0), [0, 1e-6, 1e-5]);
+  assert.deepEqual(decayNeighbours(3e-5), [1e-5, 3e-5, 9e-5]);
 });
 
 test('run commands refuse a missing file, a file without a run and bad numbers', async () => {

@@ -66,8 +66,12 @@ commands:
                                         an array (.npy, .json: one or more preprocessed examples)
   lr-find FILE.ts [--steps N] [--min-lr X] [--max-lr X] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
                                         learning-rate range test: DIR/lr-find.html and lr-find.json
-  recipe FILE.ts [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N]
-                                        the practitioner's recipe, steps 1-3, with verdicts
+  recipe FILE.ts [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N] [--search-trials N] [--storage URL]
+                                        the practitioner's recipe with verdicts: 1-3 initial loss,
+                                        overfit a small sample, lr range test; 4-5 a coarse (N
+                                        trials, default 8; 0 stops after 3) then a refined search of
+                                        lr x weight decay into studies of the store (default
+                                        ${DEFAULT_STORAGE}), and the configuration to train fully
   tune FILE.ts [--storage URL] [--study NAME] [--trials N] [--workers K] [--timeout S]
        [--sampler ${Object.keys(SAMPLER_FLAGS).join('|')}] [--pruner ${Object.keys(PRUNER_FLAGS).join('|')}] [--seed S] [--backend NAME] [--json]
                                         hyperparameter search: creates the study (default NAME: the
@@ -173,6 +177,7 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
         ...RUN_OPTIONS,
         ...(command === 'lr-find' ? { steps: { type: 'string' }, 'min-lr': { type: 'string' }, 'max-lr': { type: 'string' } } as const : {}),
         ...(command === 'train' ? { resume: { type: 'boolean', default: false } } as const : {}),
+        ...(command === 'recipe' ? { 'search-trials': { type: 'string' }, storage: { type: 'string' } } as const : {}),
       },
     });
     if (positionals.length !== 1) throw new TrainkitError(`${command} takes exactly one run FILE (got ${positionals.length}); e.g. trainkit ${command} examples/fashion-mnist-mlp.ts`);
@@ -188,7 +193,12 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
       log,
     };
     if (command === 'train') await trainCommand({ ...common, resume: v.resume === true });
-    else if (command === 'recipe') await recipeCommand(common);
+    else if (command === 'recipe')
+      await recipeCommand({
+        ...common,
+        ...(v['search-trials'] === undefined ? {} : { searchTrials: nonNegativeInt('--search-trials', v['search-trials'] as string) }),
+        ...(v.storage === undefined ? {} : { storage: v.storage as string }),
+      });
     else
       await lrFindCommand({
         ...common,

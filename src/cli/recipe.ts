@@ -1,7 +1,9 @@
 /**
- * `trainkit recipe FILE.ts`: the practitioner's recipe, steps 1–3, on the run's model and data —
- * 1 the loss at initialisation, 2 overfitting a few minibatches, 3 the learning-rate range test —
- * each with its verdict.
+ * `trainkit recipe FILE.ts`: the practitioner's recipe on the run's model and data — 1 the loss at
+ * initialisation, 2 overfitting a few minibatches, 3 the learning-rate range test, each with its
+ * verdict; then 4 a coarse and 5 a refined search of the learning rate and weight decay around the
+ * range test's suggestion, into studies of the store (recipe-search.ts), ending with the
+ * configuration to train fully. `searchTrials: 0` stops after step 3.
  */
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -11,10 +13,16 @@ import { checkInitialLoss, type InitialLossReport } from '../train/recipe/initia
 import { lrRangeTest, type LrRangeTestResult } from '../train/recipe/lr-range-test.js';
 import { overfitSmallSample, type OverfitReport } from '../train/recipe/overfit.js';
 import { lrFindReport } from '../report/html.js';
+import { DEFAULT_STORAGE } from '../store/open.js';
+import { recipeSearch, type RecipeSearchResult } from './recipe-search.js';
 import { disposeModel, loadRunFile, type RunFileOptions } from './run-file.js';
 
 export interface RecipeCommandOptions extends RunFileOptions {
   out?: string;
+  /** Trials of step 4 (step 5 runs half as many); 0 skips both. Default 8. */
+  searchTrials?: number;
+  /** The store of the searches' studies. Default DEFAULT_STORAGE (sqlite:./trainkit.db). */
+  storage?: string;
   json: boolean;
   log: (s: string) => void;
 }
@@ -23,6 +31,7 @@ export interface RecipeSummary {
   initialLoss: InitialLossReport;
   overfit: OverfitReport;
   lrFind: LrRangeTestResult;
+  search?: RecipeSearchResult;
   out: string;
 }
 
@@ -41,6 +50,7 @@ export async function recipeCommand(o: RecipeCommandOptions): Promise<RecipeSumm
     if (o.json) o.log(JSON.stringify({ event: 'recipe', step, check: title, ok, verdict, ...extra }));
     else o.log(`${step}. ${title}: ${ok === undefined ? '' : ok ? '[ok] ' : '[FAIL] '}${verdict}`);
   };
+  let checks: Omit<RecipeSummary, 'out' | 'search'>;
   try {
     const initialLoss = await checkInitialLoss(spec.model, spec.data.train, { loss, seed: o.seed });
     say(1, 'loss at initialisation', initialLoss.ok, initialLoss.verdict, { expected: initialLoss.expected, measured: initialLoss.measured });
@@ -54,8 +64,21 @@ export async function recipeCommand(o: RecipeCommandOptions): Promise<RecipeSumm
     await writeFileAtomic(page, lrFindReport({ title: `trainkit recipe — ${name}: lr range test`, points: lrFind.points, suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, verdict: lrFind.verdict, meta: { seed: o.seed, backend: ctx.backend, batchSize } }));
     await writeFileAtomic(join(out, 'recipe.json'), JSON.stringify({ command: 'recipe', file: resolve(o.file), seed: o.seed, backend: ctx.backend, initialLoss, overfit, lrFind }, null, 1));
     if (!o.json) o.log(`lr plot: ${page}`);
-    return { initialLoss, overfit, lrFind, out };
+    checks = { initialLoss, overfit, lrFind };
   } finally {
     disposeModel(spec.model);
   }
+  const { initialLoss, overfit, lrFind } = checks;
+  const trials = o.searchTrials ?? 8;
+  if (trials === 0) return { initialLoss, overfit, lrFind, out };
+  const search = await recipeSearch({
+    ...o,
+    suggested: lrFind.suggested,
+    trials,
+    storage: o.storage ?? DEFAULT_STORAGE,
+    study: `recipe-${name}`,
+    say: (step, title, verdict, extra) => say(step, title, undefined, verdict, extra),
+  });
+  await writeFileAtomic(join(out, 'recipe.json'), JSON.stringify({ command: 'recipe', file: resolve(o.file), seed: o.seed, backend: ctx.backend, initialLoss, overfit, lrFind, search }, null, 1));
+  return { initialLoss, overfit, lrFind, search, out };
 }

@@ -32,8 +32,11 @@ export interface RunSpec {
   model: Model;
   /** `train` is trained on; `validation` is evaluated every epoch; `test` once at the end. */
   data: { train: ArrayDataset; validation?: ArrayDataset; test?: ArrayDataset };
-  /** The optimizer for a learning rate: `train` calls it with `learningRate`, `lr-find` with its sweep. */
-  optimizer: (learningRate: ScalarOrSchedule) => GradientTransformation<any>;
+  /**
+   * The optimizer for a learning rate: `train` calls it with `learningRate`, `lr-find` with its sweep,
+   * `recipe`'s searches with each trial's rate and `{ weightDecay }` (honour it to let them search it).
+   */
+  optimizer: (learningRate: ScalarOrSchedule, hyperparameters?: { weightDecay?: number }) => GradientTransformation<any>;
   /** The learning rate (a number or a schedule of the step). */
   learningRate: ScalarOrSchedule;
   /** Default 10 (`--epochs` overrides it). */
