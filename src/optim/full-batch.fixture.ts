@@ -2,6 +2,7 @@
  * The two problems of tools/golden/full_batch.py, built in TensorFlow.js for the full-batch
  * minimiser tests (lbfgs, bfgs, newton), with scipy's results (this file holds no tests).
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamTree } from '../tree/tree.js';
@@ -54,3 +55,16 @@ export function logistic(): { loss: (p: ParamTree) => tf.Scalar; start: () => Lo
 
 /** The scalar value of a one-element tensor. */
 export const value = (t: ParamTree): number => (t as tf.Tensor).dataSync()[0];
+
+/**
+ * Asserts that a minimiser reached scipy's logistic-regression optimum: the loss within 1e-6
+ * relative and, when `weightTolerance` is given, every weight within it.
+ */
+export function assertLogisticOptimum(result: { loss: number; params: ParamTree }, weightTolerance?: number): void {
+  const { optimum } = GOLDEN.logistic;
+  assert.ok(Math.abs(result.loss - optimum.loss) <= 1e-6 * optimum.loss, `loss ${result.loss}, scipy ${optimum.loss}`);
+  if (weightTolerance === undefined) return;
+  const { w, b } = result.params as Logistic;
+  const got = [...w.dataSync(), value(b)];
+  [...optimum.w, optimum.b].forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= weightTolerance, `θ[${i}] = ${got[i]}, scipy ${v}`));
+}
