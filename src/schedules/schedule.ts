@@ -4,21 +4,8 @@
  * re-exported here for schedule authors.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Schedule, ScalarOrSchedule } from '../optim/hyperparameter.js';
 
 export { valueAt, type Schedule, type ScalarOrSchedule } from '../optim/hyperparameter.js';
-
-/** Checks that a hyperparameter is a finite number (in range) or a function; schedules are checked when called. */
-export function checkScalarOrSchedule(
-  option: string,
-  v: unknown,
-  ok: (x: number) => boolean = Number.isFinite,
-  expected = 'a finite number or a schedule (step) => number',
-): ScalarOrSchedule {
-  if (typeof v === 'function') return v as Schedule;
-  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new InvalidArgumentError(option, v, expected);
-  return v;
-}
 
 /**
  * Checks a step handed to a schedule: a non-negative integer (step 0 = the first update). Every
