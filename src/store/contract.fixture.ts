@@ -278,6 +278,19 @@ export function storeContract(name: string, open: () => Promise<TrialStore>): vo
         });
       });
 
+      test('setParam on an enqueued param keeps the enqueued value and records the distribution it was suggested from', async () => {
+        await withStudy(async (store, study) => {
+          await store.enqueueTrial(study.id, { x: 0.25, constructor: 3 });
+          const { lease } = await claim(store, study.id);
+          await store.setParam(lease, 'x', 0.9, FLOAT);
+          await store.setParam(lease, 'constructor', 5, FLOAT);
+          await store.setParam(lease, 'x', 0.5, { type: 'float', low: 0, high: 2, log: false });
+          const t = (await store.getTrial(study.id, lease.number))!;
+          assert.deepEqual(t.params, { x: 0.25, constructor: 3 });
+          assert.deepEqual(t.distributions, { x: FLOAT, constructor: FLOAT });
+        });
+      });
+
       test('report keeps the first value of a step and intermediate values come back sorted by step', async () => {
         await withStudy(async (store, study) => {
           const { lease } = await claim(store, study.id);

@@ -309,7 +309,8 @@ export function sqlStore(db: SqlDb): TrialStore {
     setParam(lease, name, value: ParamValue, distribution: Distribution) {
       return db.write(async (c) => {
         await own(c, lease);
-        await c.run('INSERT INTO trial_params (trial_id, name, value, distribution) VALUES (?, ?, ?, ?) ON CONFLICT (trial_id, name) DO NOTHING', [
+        // The first value stays; an enqueued param (no distribution yet) gets the one it is suggested from.
+        await c.run('INSERT INTO trial_params (trial_id, name, value, distribution) VALUES (?, ?, ?, ?) ON CONFLICT (trial_id, name) DO UPDATE SET distribution = excluded.distribution WHERE trial_params.distribution IS NULL', [
           lease.trialId,
           name,
           encodeParam(value),
