@@ -50,7 +50,6 @@ export async function recipeCommand(o: RecipeCommandOptions): Promise<RecipeSumm
     if (o.json) o.log(JSON.stringify({ event: 'recipe', step, check: title, ok, verdict, ...extra }));
     else o.log(`${step}. ${title}: ${ok === undefined ? '' : ok ? '[ok] ' : '[FAIL] '}${verdict}`);
   };
-  let checks: Omit<RecipeSummary, 'out' | 'search'>;
   try {
     const initialLoss = await checkInitialLoss(spec.model, spec.data.train, { loss, seed: o.seed });
     say(1, 'loss at initialisation', initialLoss.ok, initialLoss.verdict, { expected: initialLoss.expected, measured: initialLoss.measured });
@@ -64,21 +63,19 @@ export async function recipeCommand(o: RecipeCommandOptions): Promise<RecipeSumm
     await writeFileAtomic(page, lrFindReport({ title: `trainkit recipe — ${name}: lr range test`, points: lrFind.points, suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, verdict: lrFind.verdict, meta: { seed: o.seed, backend: ctx.backend, batchSize } }));
     await writeFileAtomic(join(out, 'recipe.json'), JSON.stringify({ command: 'recipe', file: resolve(o.file), seed: o.seed, backend: ctx.backend, initialLoss, overfit, lrFind }, null, 1));
     if (!o.json) o.log(`lr plot: ${page}`);
-    checks = { initialLoss, overfit, lrFind };
+    const trials = o.searchTrials ?? 8;
+    if (trials === 0) return { initialLoss, overfit, lrFind, out };
+    const search = await recipeSearch({
+      ...o,
+      suggested: lrFind.suggested,
+      trials,
+      storage: o.storage ?? DEFAULT_STORAGE,
+      study: `recipe-${name}`,
+      say: (step, title, verdict, extra) => say(step, title, undefined, verdict, extra),
+    }, spec);
+    await writeFileAtomic(join(out, 'recipe.json'), JSON.stringify({ command: 'recipe', file: resolve(o.file), seed: o.seed, backend: ctx.backend, initialLoss, overfit, lrFind, search }, null, 1));
+    return { initialLoss, overfit, lrFind, search, out };
   } finally {
     disposeModel(spec.model);
   }
-  const { initialLoss, overfit, lrFind } = checks;
-  const trials = o.searchTrials ?? 8;
-  if (trials === 0) return { initialLoss, overfit, lrFind, out };
-  const search = await recipeSearch({
-    ...o,
-    suggested: lrFind.suggested,
-    trials,
-    storage: o.storage ?? DEFAULT_STORAGE,
-    study: `recipe-${name}`,
-    say: (step, title, verdict, extra) => say(step, title, undefined, verdict, extra),
-  });
-  await writeFileAtomic(join(out, 'recipe.json'), JSON.stringify({ command: 'recipe', file: resolve(o.file), seed: o.seed, backend: ctx.backend, initialLoss, overfit, lrFind, search }, null, 1));
-  return { initialLoss, overfit, lrFind, search, out };
 }
