@@ -23,6 +23,7 @@ export * from './augment/index.js';
 export * from './data/index.js';
 export * from './train/index.js';
 export * from './io/index.js';
+export * from './store/index.js';
 export * from './tune/index.js';
 export { linePlot, pathPlot, type Series } from './report/svg.js';
 export { trainingReport, lrFindReport } from './report/html.js';

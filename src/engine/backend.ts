@@ -28,6 +28,8 @@ export interface BackendOptions {
    * wasm only: XNNPACK threads, an integer in [1, 8]. Default: the cores Node may use (at most 8).
    * 1 runs the single-threaded build. Chosen once per process, when wasm first starts; 1 by
    * default when native kernels run (two thread pools on two cores measured slower than one).
+   * When given, the native libraries (OpenBLAS, oneDNN) use that many threads too (default: up
+   * to 2): two search workers on two cores each ask for 1.
    */
   threads?: number;
   /**
@@ -191,7 +193,7 @@ async function select(name: string): Promise<void> {
 
 async function startWasm(o: ResolvedOptions): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const { blas, conv } = o.fixes && o.native ? await findNativeLibraries() : { blas: null, conv: null };
+  const { blas, conv } = o.fixes && o.native ? await findNativeLibraries(o.threads) : { blas: null, conv: null };
   const native = blas !== null || conv !== null;
   if (wasmStart === null) {
     wasmStart = await firstWasmStart(wasm, o.threads ?? (native ? 1 : undefined));
@@ -218,13 +220,13 @@ async function startWasm(o: ResolvedOptions): Promise<BackendInfo> {
 }
 
 /** The native libraries (found once per process, in Node only). */
-async function findNativeLibraries(): Promise<{ blas: NativeBlas | null; conv: NativeConv | null }> {
+async function findNativeLibraries(threads: number | undefined): Promise<{ blas: NativeBlas | null; conv: NativeConv | null }> {
   if (nativeProbe === null) {
     if (!isNode()) {
       nativeProbe = { blas: null, conv: null, reason: 'native kernels run in Node only', kernels: [] };
     } else {
       const route = await import('./native/route.js');
-      const probe = route.probeNative();
+      const probe = route.probeNative(process.env, threads);
       const kernels = new Set([...(probe.blas ? route.BLAS_KERNELS : []), ...(probe.conv ? route.CONV_KERNELS : [])]);
       nativeProbe = { ...probe, kernels: [...kernels] };
     }

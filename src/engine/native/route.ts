@@ -46,8 +46,8 @@ let probed: NativeProbe | null = null;
  * const { blas, conv, reason } = probeNative();
  * console.log(blas?.version, conv?.version, reason);
  */
-export function probeNative(env: NodeJS.ProcessEnv = process.env): NativeProbe {
-  probed ??= findNative(env);
+export function probeNative(env: NodeJS.ProcessEnv = process.env, threads?: number): NativeProbe {
+  probed ??= findNative(env, process.platform, threads);
   return probed;
 }
 
@@ -57,10 +57,12 @@ export function probeNative(env: NodeJS.ProcessEnv = process.env): NativeProbe {
  * @example
  * findNative({ TRAINKIT_NATIVE: '0' }); // { blas: null, conv: null, reason: 'turned off by TRAINKIT_NATIVE=0' }
  */
-export function findNative(env: NodeJS.ProcessEnv, platform: string = process.platform): NativeProbe {
+export function findNative(env: NodeJS.ProcessEnv, platform: string = process.platform, threads?: number): NativeProbe {
   if (env.TRAINKIT_NATIVE === '0') return { blas: null, conv: null, reason: 'turned off by TRAINKIT_NATIVE=0' };
   if (platform !== 'linux') return { blas: null, conv: null, reason: `native kernels are for Linux, this is ${platform}` };
-  const threads = Math.max(1, Math.min(BLAS_THREADS, cores()));
+  // The caller's thread count (useBackend's `threads`: e.g. 1 per worker when two search workers
+  // share two cores), else as many as BLAS_THREADS allows here.
+  threads ??= Math.max(1, Math.min(BLAS_THREADS, cores()));
   const blas = search('OpenBLAS', candidates(env.TRAINKIT_OPENBLAS, debianOpenBlasPath(), 'libopenblas.so.0'), (path) => {
     const loaded = loadOpenBlas(path, threads);
     return 'blas' in loaded ? { found: loaded.blas } : loaded;

@@ -1,22 +1,22 @@
 /**
- * The main job (`npm start`): the Fashion-MNIST CNN of examples/fashion-mnist-cnn.ts through the
+ * The recipe job (`npm run recipe`; it was `npm start` before the command center): the Fashion-MNIST CNN of examples/fashion-mnist-cnn.ts through the
  * practitioner's recipe, on the fastest backend here —
  *   1. the loss at initialisation (≈ log 10),
  *   2. overfitting 5 minibatches (the model and optimizer can learn at all),
  *   3. the learning-rate range test, which picks the peak rate,
  * then AdamW with a linear warmup into SGDR cosine cycles (one per epoch), an EMA of the weights,
  * early stopping on the validation loss, and a snapshot ensemble of the cycle ends. It prints the
- * test accuracy of the final, the EMA and the ensembled weights, and writes out/main/report.html
- * (learning curves), out/main/lr-find.html, out/main/run.json and the models in LayersModel format.
+ * test accuracy of the final, the EMA and the ensembled weights, and writes out/recipe/report.html
+ * (learning curves), out/recipe/lr-find.html, out/recipe/run.json and the models in LayersModel format.
  *
  * The budget (under ~10 minutes on 2 cores: the CNN trains at a few hundred examples/s on wasm) is
- * set by environment variables: TRAINKIT_MAIN_TRAIN (training images, default 10000, of which 10%
- * are held out for validation), TRAINKIT_MAIN_EPOCHS (default 4), TRAINKIT_MAIN_TEST (test images,
+ * set by environment variables: TRAINKIT_RECIPE_TRAIN (training images, default 10000, of which 10%
+ * are held out for validation), TRAINKIT_RECIPE_EPOCHS (default 4), TRAINKIT_RECIPE_TEST (test images,
  * default 10000: the whole test set), TRAINKIT_BACKEND (default: the best one here),
- * TRAINKIT_MAIN_SEED (default 0) and TRAINKIT_MAIN_MAX_LR (a guard on the range test's suggested
+ * TRAINKIT_RECIPE_SEED (default 0) and TRAINKIT_RECIPE_MAX_LR (a guard on the range test's suggested
  * rate, default 1e-2; see the README's "Measured" for the runs behind it).
  *
- *   npx tsx examples/main.ts
+ *   npm run recipe
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -61,13 +61,13 @@ async function mainJob(): Promise<void> {
   const started = performance.now();
   const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   tf.env().set('PROD', true);
-  const out = resolve('out', 'main');
+  const out = resolve('out', 'recipe');
   mkdirSync(out, { recursive: true });
-  const seed = env('TRAINKIT_MAIN_SEED', 0, { min: 0, integer: true });
-  const maxLr = env('TRAINKIT_MAIN_MAX_LR', 1e-2, { min: 1e-6, integer: false });
-  const trainImages = env('TRAINKIT_MAIN_TRAIN', 10000);
-  const epochs = env('TRAINKIT_MAIN_EPOCHS', 4);
-  const testImages = env('TRAINKIT_MAIN_TEST', 10000);
+  const seed = env('TRAINKIT_RECIPE_SEED', 0, { min: 0, integer: true });
+  const maxLr = env('TRAINKIT_RECIPE_MAX_LR', 1e-2, { min: 1e-6, integer: false });
+  const trainImages = env('TRAINKIT_RECIPE_TRAIN', 10000);
+  const epochs = env('TRAINKIT_RECIPE_EPOCHS', 4);
+  const testImages = env('TRAINKIT_RECIPE_TEST', 10000);
   const backendName = process.env.TRAINKIT_BACKEND;
   const backend = backendName ? await useBackend(backendName as BackendName) : await useBestBackend();
   const info = backendInfo();
@@ -141,7 +141,7 @@ async function mainJob(): Promise<void> {
   writeFileSync(join(out, 'report.html'), trainingReport({ title: 'trainkit main job: Fashion-MNIST CNN through the recipe', meta, steps: history.steps, epochs: history.epochs, results, notes }));
   writeFileSync(
     join(out, 'run.json'),
-    JSON.stringify({ command: 'main', seed, backend: { name: backend, threads: info.threads, ...(info.native === undefined ? {} : { native: info.native }) }, config: { trainImages, epochs, testImages, batchSize, peak, warm, stepsPerEpoch }, recipe: { initial, overfit: { ...overfit }, lrFind: { suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, steepestLr: lrFind.steepestLr, diverged: lrFind.diverged, points: lrFind.points } }, history, results, models: { final: modelPath, ema: emaPath }, wallSeconds }, null, 1),
+    JSON.stringify({ command: 'recipe', seed, backend: { name: backend, threads: info.threads, ...(info.native === undefined ? {} : { native: info.native }) }, config: { trainImages, epochs, testImages, batchSize, peak, warm, stepsPerEpoch }, recipe: { initial, overfit: { ...overfit }, lrFind: { suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, steepestLr: lrFind.steepestLr, diverged: lrFind.diverged, points: lrFind.points } }, history, results, models: { final: modelPath, ema: emaPath }, wallSeconds }, null, 1),
   );
 
   console.log(`\ntest accuracy on ${test.size} images:`);
