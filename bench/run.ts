@@ -6,7 +6,7 @@
  *
  *   npm run bench                    all of them
  *   npm run bench -- optimizers      only bench/optimizers.ts (names: optimizers, engine, training, augment,
- *                                    store, search-quality)
+ *                                    store, search-quality, search-fashion)
  *   npm run bench -- --skip-time-to-accuracy
  *                                    all, without the slow time-to-91% runs of bench/training.ts
  *   npm run bench -- --cap-s 1500    the time-to-91% runs capped at 1500 s each (default 900)
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { writeBenchmarksDoc } from './report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['optimizers', 'engine', 'training', 'augment', 'store', 'search-quality'] as const;
+const BENCHES = ['optimizers', 'engine', 'training', 'augment', 'store', 'search-quality', 'search-fashion'] as const;
 
 const args = process.argv.slice(2);
 const skipTta = args.includes('--skip-time-to-accuracy');
@@ -75,6 +75,15 @@ const tta = read('training')?.timeToAccuracy;
 if (tta?.trainkit?.tta && tta?.pytorch?.tta) {
   const show = (r: any) => (r.reached ? `${Math.round(r.seconds)} s` : `not reached in ${Math.round(r.wallSeconds ?? r.seconds)} s (best ${r.bestAccuracy})`);
   console.log(`\nTime to 91% Fashion-MNIST test accuracy (CNN): trainkit ${show(tta.trainkit.tta)}, PyTorch ${show(tta.pytorch.tta)}`);
+}
+
+const sf = read('search-fashion');
+if (sf?.optuna) {
+  const best = (rows: any[]) => Math.min(...rows.filter((r) => r.state === 'complete' && typeof r.value === 'number').map((r) => r.value));
+  const tk = best(sf.trainkit.trials);
+  const op = best(sf.optuna.trials);
+  // Lower is better: the ratio is Optuna's best over trainkit's (>= 1: trainkit found at least as good).
+  rows.push({ measure: `Fashion-MNIST search (${sf.seconds} s, ${sf.workers} workers): Optuna's best val loss / trainkit's`, ratio: op / tk, target: '>= 1.0', met: tk <= op });
 }
 
 console.log(`\n## Summary (${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/*.json)\n`);
