@@ -132,7 +132,7 @@ test('a deleted study tells its subscribers and ends their streams; a new connec
 });
 
 /** A hub behind a bare HTTP server, so a test can count its feeds. */
-async function hubServer(store: TrialStore, o: { heartbeatMs?: number } = {}): Promise<{ hub: EventHub; url: (s: StudyRecord) => string; close(): Promise<void> }> {
+async function hubServer(store: TrialStore, o: { heartbeatMs?: number; pollMs?: number; maxBuffered?: number } = {}): Promise<{ hub: EventHub; url: (s: StudyRecord) => string; close(): Promise<void> }> {
   const hub = eventHub(store, o);
   const server = createServer((req, res) => {
     const name = decodeURIComponent(req.url!.slice(1));
@@ -212,4 +212,33 @@ test('closing the dashboard ends open event streams', async () => {
   assert.equal((await events.next()).type, 'snapshot');
   await d.close();
   await events.ended;
+});
+
+test('a snapshot larger than the buffer limit is delivered whole; a client that stops reading is cut off, not buffered forever', { timeout: 60_000 }, async () => {
+  const store = memoryStore();
+  const study = await store.createStudy({ name: 'big', direction: 'minimize' });
+  const wide = 'x'.repeat(100_000); // a 100 kB choice: every update of the trial carries it
+  const lease = await addTrial(store, study.id, { params: { choice: [wide, { type: 'categorical', choices: [wide] }] }, reports: [[0, 1]] });
+  const h = await hubServer(store, { pollMs: 5, maxBuffered: 1000 });
+  try {
+    const reader = await openEvents(h.url(study));
+    const snapshot = (await reader.next('snapshot')) as Extract<StudyEvent, { type: 'snapshot' }>;
+    assert.equal(snapshot.trials[0].params.choice, wide, 'a 100 kB snapshot through a 1 kB limit');
+    await store.report(lease, 1, 0.5);
+    assert.deepEqual(updates(await reader.next('update')).at(-1)!.append, [[1, 0.5]], 'and the stream goes on');
+    reader.close();
+    await until(() => h.hub.feeds === 0, 'reader gone');
+
+    const stalled = await openEvents(h.url(study));
+    await stalled.next('snapshot');
+    stalled.pause();
+    for (let step = 2; h.hub.feeds > 0 && step < 5000; step++) {
+      await store.report(lease, step, 1 / step);
+      await new Promise((r) => setTimeout(r, 6));
+    }
+    await until(() => h.hub.feeds === 0, 'the stalled client was disconnected once its queue passed the limit');
+    stalled.close();
+  } finally {
+    await h.close();
+  }
 });

@@ -42,6 +42,8 @@ export interface EventStream {
   ended: Promise<void>;
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** Stops reading (the server's writes then queue up). */
+  pause(): void;
   close(): void;
 }
 
@@ -60,6 +62,7 @@ export function openEvents(url: string): Promise<EventStream> {
         status: res.statusCode ?? 0,
         headers: res.headers,
         close: () => req.destroy(),
+        pause: () => res.pause(),
         async next(type, timeoutMs = 5000) {
           const deadline = Date.now() + timeoutMs;
           for (;;) {
