@@ -25,9 +25,10 @@
  *   next poll; subscribers see nothing of it.
  *
  * Read-only, deliberately: the feed never calls `reapStale`, although the store contract invites
- * "any process that touches the study" to. Reaping writes (it fails trials and enqueues retries);
- * a viewer must be able to hold a read-only account on PostgreSQL, must not change a study by
- * being opened, and must not race the study's own workers, which reap before each claim anyway.
+ * "any process that touches the study" to. Reaping writes (it fails trials and enqueues retries):
+ * a viewer must not change a study by being opened (its grace period and retry budget are the
+ * search's settings, which the dashboard does not know), and the study's own workers reap before
+ * each claim anyway.
  * A trial whose worker died therefore shows as running until a worker (or `trainkit tune`) reaps it.
  *
  * Memory: the feed keeps every trial's fields and intermediate points (16 bytes a point in a
