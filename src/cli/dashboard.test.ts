@@ -33,7 +33,7 @@ test('dashboard prints the address (of --study\'s page), serves the store until 
     },
   });
   await ready;
-  const [address] = lines[0].match(/http:\/\/127\.0\.0\.1:\d+\/\?study=my%20study/) ?? [];
+  const [address] = lines[0].match(/http:\/\/127\.0\.0\.1:\d+\/#\/study\/my%20study/) ?? [];
   assert.ok(address, lines[0]);
   const studies = (await (await fetch(new URL('/api/studies', address))).json()) as Array<{ name: string }>;
   assert.deepEqual(studies.map((s) => s.name), ['my study']);

@@ -6,7 +6,8 @@
  * The default port is 8080 (a stable address to bookmark); `--port 0` takes any free one. It
  * listens on 127.0.0.1 only unless `--host` says otherwise (e.g. `--host 0.0.0.0` on a cluster
  * node), and then says that anyone who reaches the machine can read the studies. `--study NAME`
- * prints the address of that study's page.
+ * prints the address of that study's command center (the page names its views by the URL's hash:
+ * `#/study/NAME`).
  */
 import { startDashboard } from '../dashboard/server.js';
 import { openStore } from '../store/open.js';
@@ -36,7 +37,7 @@ export async function dashboardCommand(o: DashboardCommandOptions): Promise<numb
   try {
     const dashboard = await startDashboard({ storage: store, port: o.port, ...(o.host === undefined ? {} : { host: o.host }) });
     try {
-      const page = o.study === undefined ? `${dashboard.url}/` : `${dashboard.url}/?study=${encodeURIComponent(o.study)}`;
+      const page = o.study === undefined ? `${dashboard.url}/` : `${dashboard.url}/#/study/${encodeURIComponent(o.study)}`;
       o.log(`trainkit dashboard: ${page}  (store ${store.url}; Ctrl-C stops it)`);
       if (o.study !== undefined && (await store.getStudy(o.study)) === undefined)
         o.log(`note: ${store.url} has no study named ${JSON.stringify(o.study)} yet; the page shows it once a search creates it`);
