@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { curvesOf, type EpochRecord } from '../report/curves.js';
-import { diagnose } from '../report/diagnose.js';
+import { diagnose, diagnosisOptions } from '../report/diagnose.js';
 import { openStore } from '../store/open.js';
 import type { FrozenTrial } from '../store/types.js';
 import { main } from './main.js';
@@ -96,7 +96,7 @@ test('train --storage: a run whose loss becomes NaN is a failed trial with the r
     // The steps before it, in the unfinished epoch's record.
     const steps = curvesOf(t.userAttrs)['step:loss'];
     assert.deepEqual(steps.map(([s]) => s), Array.from({ length: badStep - 1 }, (_, i) => i + 1));
-    const findings = diagnose(curvesOf(t.userAttrs), { failReason: t.userAttrs.failReason as string });
+    const findings = diagnose(curvesOf(t.userAttrs), diagnosisOptions(t.userAttrs, 'minimize'));
     assert.equal(findings[0].rule, 'lr-too-high');
     assert.equal(findings[0].level, 'problem');
   } finally {

@@ -4,6 +4,7 @@ import type { Curves, Points } from './curves.js';
 import {
   blockMeans,
   diagnose,
+  diagnosisOptions,
   flatStart,
   lrTooHigh,
   overfitting,
@@ -82,7 +83,7 @@ test('blockMeans averages runs of consecutive points; trainingLoss prefers steps
 
 test('lr-too-high: a NaN or infinite loss, or a failure saying so', () => {
   assert.equal(level(lrTooHigh({ 'step:loss': pts([2.3, 1.9, NaN], 10, 10) })), 'problem');
-  assert.match(lrTooHigh({ loss: pts([2.3, Infinity]) })!.message, /The loss became Infinity at epoch 2/);
+  assert.match(lrTooHigh({ loss: pts([2.3, Infinity]) })!.message, /The training loss became Infinity at epoch 2: the loss exploded, the learning rate is too high/);
   assert.equal(level(lrTooHigh({}, { failReason: 'NonFiniteError: The training loss became NaN or infinite at step 12; training stopped.' })), 'problem');
   assert.equal(lrTooHigh({}, { failReason: 'Error: out of memory' }), undefined, 'another failure, and no curve: nothing to say');
   assert.equal(lrTooHigh({ intermediate: pts([1, NaN], 0) }, { direction: 'maximize' }), undefined, 'a maximised reported value is not a loss');
@@ -238,4 +239,10 @@ test('partial inputs: only the reported values, only epoch logs, only steps', ()
   assert.ok(epochs.some((f) => f.rule === 'overfitting'));
   const steps = diagnose({ 'step:updateRatio': healthy()['step:updateRatio'] });
   assert.deepEqual(steps.map((f) => f.rule).sort(), ['lr-too-high', 'update-ratio']);
+});
+
+test('diagnosisOptions takes failReason and classes from a trial\'s user attributes, when well-formed', () => {
+  assert.deepEqual(diagnosisOptions({ failReason: 'NonFiniteError: x', classes: 10, 'epoch:0': {} }, 'maximize'), { direction: 'maximize', failReason: 'NonFiniteError: x', classes: 10 });
+  assert.deepEqual(diagnosisOptions({ failReason: 3, classes: 2.5 }), {});
+  assert.deepEqual(diagnosisOptions({ classes: 1 }, 'minimize'), { direction: 'minimize' });
 });

@@ -6,7 +6,7 @@
  *
  *   flat loss at the start            → bad initialisation                      'flat-start'
  *   a long plateau, then a drop       → initialisation again                    'plateau-then-drop'
- *   loss exploding (NaN/∞, a big rise, updates as large as the weights) → lr too high   'lr-too-high'
+ *   loss exploding (NaN/∞, a big rise, huge or dead updates) → lr too high       'lr-too-high'
  *   validation rising, training falling → overfitting: regularise, more data   'overfitting'
  *   no gap and poor fit               → underfitting: bigger model, train longer 'underfitting'
  *   validation still improving at the end → train longer                         'train-longer'
@@ -17,10 +17,12 @@
  * finding of level 'ok' when it looked and found nothing, else a 'hint' or a 'problem'. Every
  * threshold is a named constant below, with the reasoning and the measurements behind it: they were
  * set on synthetic curves (diagnose.test.ts) and on short real trainings on Fashion-MNIST
- * (diagnose-real.test.ts), where a healthy Adam run's median update ratio stays within 2–7e-3 and
- * its early training loss falls by more than half in the first quarter of the run, while runs with
- * a learning rate 50–10,000× too high make updates of 0.13–0.8 of the weights' norm and then stop
- * learning (dead ReLUs: the ratio falls to 0).
+ * (diagnose-real.test.ts; MLPs on 200–1,000 images, 8–40 epochs). There, healthy runs end with a
+ * median update ratio of 2e-3 (Adam 1e-3) to 1e-2 (SGD 0.05, momentum 0.9) and their loss leaves its
+ * start within the first block; runs at a rate 100× too high or more either keep making updates of
+ * 0.2–0.6 of the weights' norm or kill their ReLUs (the ratio falls to 1e-8 or 0, the loss sits at
+ * chance); weights drawn N(0, 0.03²) in a 5-layer MLP (He's scale there: 0.05–0.18) hold the loss at
+ * ln 10 for ~40% of a 12-epoch run, then it drops by half.
  *
  * Decisions:
  * - A run whose learning rate is too high explains most other symptoms (a loss stuck at chance is
@@ -31,9 +33,9 @@
  *   decays to 0 makes the last updates tiny on purpose), on the last 20% of those steps.
  * - Step losses are noisy (one batch each): rules that look at the shape of the training loss read
  *   it in blocks (means of consecutive points), epoch losses as they are.
- * - What counts as "poor" needs a baseline: the chance loss ln(C) when the caller knows the number
- *   of classes C (or gives the chance loss), else an accuracy below 50% of the way from chance
- *   (taken as 0 without C) to 1, else (no accuracy) a training loss above half its first value.
+ * - What counts as a poor fit needs a baseline: the chance loss ln(C) when the caller knows the
+ *   number of classes C (diagnosisOptions reads it from a trial's `classes` attribute), else the
+ *   training accuracy against chance (1/C, or 0), else the training loss against its first value.
  */
 
 import { InvalidArgumentError } from '../errors.js';
@@ -147,9 +149,9 @@ const EXPLAINED_BY_LR = new Set(['flat-start', 'plateau-then-drop', 'overfitting
  * first, then hints, then what looked fine ('ok'). Empty when no rule had data.
  *
  * @example
- * const findings = diagnose(curvesOf(trial.userAttrs), { failReason: trial.userAttrs.failReason as string | undefined });
+ * const findings = diagnose(curvesOf(trial.userAttrs), diagnosisOptions(trial.userAttrs, study.direction));
  * findings.filter((f) => f.level === 'problem').map((f) => f.message);
- * // ['The validation loss rose 57% above its minimum (epoch 11) while the training loss kept falling: overfitting. ...']
+ * // ['The validation loss rose 29% above its minimum (epoch 11) while the training loss fell 95%: overfitting; regularise ...']
  */
 export function diagnose(curves: Curves, options: DiagnoseOptions = {}): Finding[] {
   if (curves === null || typeof curves !== 'object') throw new InvalidArgumentError('curves', curves, 'the curves of a run, { name: [[x, y], ...] } (curvesOf)');
@@ -158,6 +160,23 @@ export function diagnose(curves: Curves, options: DiagnoseOptions = {}): Finding
   let findings = rules.map((rule) => rule(curves, options)).filter((f): f is Finding => f !== undefined);
   if (findings.some((f) => f.rule === 'lr-too-high' && f.level === 'problem')) findings = findings.filter((f) => !EXPLAINED_BY_LR.has(f.rule));
   return findings.sort((a, b) => LEVELS[a.level] - LEVELS[b.level]);
+}
+
+/**
+ * The options a trial's record gives the diagnosis: its `failReason` and `classes` user attributes
+ * (`trainkit train --storage` records the number of classes; an objective may set it) when they are
+ * well-formed, and the study's direction for its reported values.
+ *
+ * @example
+ * const findings = diagnose(curves, diagnosisOptions(trial.userAttrs, study.direction));
+ */
+export function diagnosisOptions(userAttrs: Record<string, unknown>, direction?: 'minimize' | 'maximize'): DiagnoseOptions {
+  const o: DiagnoseOptions = {};
+  if (direction === 'minimize' || direction === 'maximize') o.direction = direction;
+  if (typeof userAttrs.failReason === 'string') o.failReason = userAttrs.failReason;
+  const classes = userAttrs.classes;
+  if (typeof classes === 'number' && Number.isInteger(classes) && classes >= 2) o.classes = classes;
+  return o;
 }
 
 function checkOptions(o: DiagnoseOptions): void {
@@ -254,17 +273,23 @@ const lastSteps = (points: Points): Points => points.slice(-Math.max(UPDATE_RATI
  *   EXPLODING_UPDATE_RATIO (0.1: updates a tenth the size of the weights, 100× the rule of thumb);
  * - that ratio at most UPDATE_RATIO_DEAD (1e-6) after a peak UPDATE_RATIO_COLLAPSE (1000)× higher:
  *   the units died (after an explosion the loss sits at chance and nothing learns);
- * - the training loss (trainingLoss) rising to LOSS_RISE_FACTOR (2)× its lowest value so far while
- *   giving back at least LOSS_GIVE_BACK (half) of what it had gained.
+ * - the training loss (trainingLoss) rising to LOSS_RISE_FACTOR (2)× its lowest value so far (when
+ *   that is above 0) while giving back at least LOSS_GIVE_BACK (half) of what it had gained.
  * 'ok' when the data to check (a loss or update ratios) is there and none holds.
  */
 export function lrTooHigh(curves: Curves, options: DiagnoseOptions = {}): Finding | undefined {
   const lossNames = ['loss', 'val_loss', 'step:loss', ...((options.direction ?? 'minimize') === 'minimize' ? ['intermediate'] : [])];
   const advice = 'lower it (÷3 to ÷10), add warmup, or clip gradients';
+  const what: Record<string, string> = { loss: 'training loss', val_loss: 'validation loss', 'step:loss': 'training loss', intermediate: 'reported value' };
   for (const name of lossNames) {
     const bad = (curves[name] ?? []).find(([, y]) => !Number.isFinite(y));
     if (bad !== undefined)
-      return { rule: 'lr-too-high', level: 'problem', message: `The ${name} became ${String(bad[1])} at ${name.startsWith('step:') || name === 'intermediate' ? 'step' : 'epoch'} ${bad[0]}: the loss exploded, the learning rate is too high; ${advice}.`, evidence: { at: bad[0] } };
+      return {
+        rule: 'lr-too-high',
+        level: 'problem',
+        message: `The ${what[name]} became ${String(bad[1])} at ${name === 'loss' || name === 'val_loss' ? 'epoch' : 'step'} ${bad[0]}: the loss exploded, the learning rate is too high; ${advice}.`,
+        evidence: { at: bad[0] },
+      };
   }
   if (options.failReason !== undefined && NON_FINITE_REASON.test(options.failReason))
     return { rule: 'lr-too-high', level: 'problem', message: `Training failed with a NaN or infinite loss: the loss exploded, the learning rate is too high; ${advice}.`, evidence: {} };
@@ -293,7 +318,7 @@ export function lrTooHigh(curves: Curves, options: DiagnoseOptions = {}): Findin
     const v = ys(loss.points);
     let min = v[0];
     for (let i = 1; i < v.length; i++) {
-      if (v[i] >= LOSS_RISE_FACTOR * min && v[i] - min >= LOSS_GIVE_BACK * (v[0] - min) && v[i] > min)
+      if (min > 0 && v[i] >= LOSS_RISE_FACTOR * min && v[i] - min >= LOSS_GIVE_BACK * (v[0] - min))
         return {
           rule: 'lr-too-high',
           level: 'problem',
@@ -334,7 +359,7 @@ function plateau(loss: { points: Points; source: string }): { fraction: number; 
  */
 export function flatStart(curves: Curves, options: DiagnoseOptions = {}): Finding | undefined {
   const loss = trainingLoss(curves, options);
-  if (loss === undefined) return undefined;
+  if (loss === undefined || loss.points[0][1] <= 0) return undefined; // ratios of a loss that can go negative mean nothing
   const p = plateau(loss);
   if (p.fraction >= PLATEAU_MIN_FRACTION && p.fall < PLATEAU_DROP)
     return {
@@ -357,7 +382,7 @@ export function flatStart(curves: Curves, options: DiagnoseOptions = {}): Findin
  */
 export function plateauThenDrop(curves: Curves, options: DiagnoseOptions = {}): Finding | undefined {
   const loss = trainingLoss(curves, options);
-  if (loss === undefined) return undefined;
+  if (loss === undefined || loss.points[0][1] <= 0) return undefined;
   const p = plateau(loss);
   if (p.fraction < PLATEAU_MIN_FRACTION || p.fall < PLATEAU_DROP) return undefined;
   return {
