@@ -27,4 +27,6 @@ export * from './store/index.js';
 export * from './tune/index.js';
 export { linePlot, pathPlot, type Series } from './report/svg.js';
 export { trainingReport, lrFindReport } from './report/html.js';
+export { curvesOf, type Curves, type Points, type EpochRecord } from './report/curves.js';
+export { diagnose, type Finding, type DiagnoseOptions } from './report/diagnose.js';
 export { startDashboard, type DashboardOptions, type Dashboard } from './dashboard/index.js';

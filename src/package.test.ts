@@ -19,7 +19,7 @@ test('the built package root exports every name of the public contract', async (
     'applyUpdates', 'chain', 'useBestBackend',
     'sgd', 'adagrad', 'rmsprop', 'adam', 'adamw',
     'constant', 'stepDecay', 'exponentialDecay', 'cosineDecay', 'linear', 'inverseSqrt', 'sgdr',
-    'lbfgs', 'TrainkitError',
+    'lbfgs', 'TrainkitError', 'diagnose', 'curvesOf',
   ];
   for (const name of names) assert.equal(typeof root[name], 'function', `${name} is exported`);
 });

@@ -7,6 +7,7 @@
  *                                                    print (and plot) a learning-rate schedule
  *   trainkit backend                                 which tensor backend trainkit picks here, and why
  *   trainkit train FILE.ts [--epochs N] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N] [--resume]
+ *                  [--storage URL [--study NAME]]
  *   trainkit evaluate RUN_DIR [--backend NAME] [--ema] [--json]
  *   trainkit predict RUN_DIR FILE... [--backend NAME] [--ema] [--json]
  *   trainkit lr-find FILE.ts [...same] [--steps N] [--min-lr X] [--max-lr X]
@@ -50,13 +51,17 @@ commands:
                                         trainkit schedule warmup-cosine:peak=0.001,warmupSteps=100,decaySteps=900
   backend                               show the tensor backend trainkit chooses on this machine
   train FILE.ts [--epochs N] [--seed S] [--backend NAME] [--out DIR] [--json] [--limit N] [--resume]
+        [--storage URL [--study NAME]]
                                         train what FILE defines; writes DIR/run.json, DIR/report.html,
                                         DIR/model/ (+ DIR/model-ema/) in LayersModel format
                                         (a functional model: params.json + weights.bin, loadParams)
                                         (default DIR: out/train/<name>) and DIR/checkpoints/last.tkpt
                                         at each epoch end; --json: one JSON line per epoch, then one
                                         with the test metrics; --limit: at most N examples per split;
-                                        --resume: continue from DIR/checkpoints/last.tkpt up to --epochs
+                                        --resume: continue from DIR/checkpoints/last.tkpt up to --epochs;
+                                        --storage URL: also record the run in that trial store as a
+                                        one-trial study (--study NAME, default <file>-<time>), its
+                                        curves for the dashboard
   evaluate RUN_DIR [--backend NAME] [--ema] [--json]
                                         score the model train saved in RUN_DIR on the run's test split
                                         (rebuilt from the run file run.json names): loss, metrics, and
@@ -181,7 +186,7 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
       options: {
         ...RUN_OPTIONS,
         ...(command === 'lr-find' ? { steps: { type: 'string' }, 'min-lr': { type: 'string' }, 'max-lr': { type: 'string' } } as const : {}),
-        ...(command === 'train' ? { resume: { type: 'boolean', default: false } } as const : {}),
+        ...(command === 'train' ? { resume: { type: 'boolean', default: false }, storage: { type: 'string' }, study: { type: 'string' } } as const : {}),
         ...(command === 'recipe' ? { 'search-trials': { type: 'string' }, storage: { type: 'string' } } as const : {}),
       },
     });
@@ -197,7 +202,15 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
       json: v.json === true,
       log,
     };
-    if (command === 'train') await trainCommand({ ...common, resume: v.resume === true });
+    if (command === 'train') {
+      if (v.study !== undefined && v.storage === undefined) throw new TrainkitError('--study names the study a run is recorded in: give --storage URL too (e.g. --storage sqlite:./trainkit.db)');
+      await trainCommand({
+        ...common,
+        resume: v.resume === true,
+        ...(v.storage === undefined ? {} : { storage: v.storage as string }),
+        ...(v.study === undefined ? {} : { study: v.study as string }),
+      });
+    }
     else if (command === 'recipe')
       await recipeCommand({
         ...common,

@@ -3,6 +3,8 @@
  * saves the model (and its EMA) in LayersModel format (a functional model: its parameter tree, see
  * saveParams), and writes run.json and report.html. A checkpoint at each epoch end
  * (OUT/checkpoints/last.tkpt) lets `--resume` continue an interrupted or shorter run exactly.
+ * With `--storage URL` the run is also recorded in a trial store as a one-trial study (train-study.ts),
+ * so the dashboard shows its curves and diagnosis.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -19,6 +21,9 @@ import { adaptModel, isFunctionalModel } from '../train/model.js';
 import { trainingReport } from '../report/html.js';
 import { disposeModel, loadRunFile, type RunFileOptions } from './run-file.js';
 import { saveLayersModel, saveParams } from '../io/model-files.js';
+import { redactUrl } from '../store/open.js';
+import type { ParamValue } from '../store/types.js';
+import { startRunStudy, type RunStudy } from './train-study.js';
 
 export interface TrainCommandOptions extends RunFileOptions {
   /** Output folder. Default out/train/<run name>. */
@@ -27,6 +32,10 @@ export interface TrainCommandOptions extends RunFileOptions {
   json: boolean;
   /** Continue from OUT/checkpoints/last.tkpt (up to `epochs`), as if the run had not stopped. */
   resume?: boolean;
+  /** Record the run in this trial store as a one-trial study (see train-study.ts). */
+  storage?: string;
+  /** The study's name there. Default: the file's base name and the time. */
+  study?: string;
   log: (s: string) => void;
 }
 
@@ -36,6 +45,8 @@ export interface TrainSummary {
   final: Logs;
   ema?: Logs;
   split: 'test' | 'validation' | 'train';
+  /** Where the run was recorded, with `storage`. */
+  recorded?: { study: string; trial: number };
 }
 
 /** Runs `trainkit train`. */
@@ -56,25 +67,59 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
     },
   };
   const ckpt = checkpoints({ dir: join(out, 'checkpoints') });
-  const callbacks = [...(spec.callbacks ?? []), ...(avg ? [avg] : []), ...(o.json ? [jsonLines] : []), ckpt];
+  const monitor = spec.data.validation === undefined ? 'loss' : 'val_loss';
+  let recording: RunStudy | undefined;
   try {
     if (o.resume === true && !existsSync(ckpt.lastPath))
       throw new TrainkitError(`--resume: no checkpoint at ${ckpt.lastPath} (train writes one there at each epoch end)`);
+    if (o.storage !== undefined) {
+      const params: Record<string, ParamValue> = { epochs, batchSize, seed: o.seed, logEvery };
+      if (typeof spec.learningRate === 'number') params.learningRate = spec.learningRate;
+      if (typeof loss === 'string') params.loss = loss;
+      if (spec.ema?.decay !== undefined) params.emaDecay = spec.ema.decay;
+      if (o.limit !== undefined) params.limit = o.limit;
+      const numClasses = spec.data.train.numClasses;
+      recording = await startRunStudy({
+        storage: o.storage,
+        ...(o.study === undefined ? {} : { study: o.study }),
+        file: o.file,
+        monitor,
+        params,
+        userAttrs: { command: 'train', file: resolve(o.file), run: name, backend: ctx.backend, out, resumed: o.resume === true, ...(numClasses === undefined ? {} : { classes: numClasses }) },
+      });
+      o.log(o.json ? JSON.stringify({ event: 'recording', storage: redactUrl(o.storage), study: recording.study, trial: recording.trial }) : `recording in ${redactUrl(o.storage)}: study ${JSON.stringify(recording.study)}, trial ${recording.trial}`);
+    }
+    const callbacks = [...(spec.callbacks ?? []), ...(avg ? [avg] : []), ...(o.json ? [jsonLines] : []), ...(recording ? [recording.callback] : []), ckpt];
     // The earlier part of a resumed run, as its run.json recorded it (when it got that far).
     const earlier = o.resume === true ? previousHistory(join(out, 'run.json')) : undefined;
-    const history = await fit(spec.model, { train: spec.data.train, validation: spec.data.validation }, {
-      optimizer: spec.optimizer(spec.learningRate),
-      learningRate: spec.learningRate,
-      epochs,
-      batchSize,
-      loss,
-      metrics,
-      seed: o.seed,
-      logEvery,
-      verbose: o.json ? 'silent' : 'progress',
-      callbacks,
-      ...(o.resume === true ? { resumeFrom: ckpt.lastPath } : {}),
-    });
+    let history: History;
+    try {
+      history = await fit(spec.model, { train: spec.data.train, validation: spec.data.validation }, {
+        optimizer: spec.optimizer(spec.learningRate),
+        learningRate: spec.learningRate,
+        epochs,
+        batchSize,
+        loss,
+        metrics,
+        seed: o.seed,
+        logEvery,
+        verbose: o.json ? 'silent' : 'progress',
+        callbacks,
+        ...(o.resume === true ? { resumeFrom: ckpt.lastPath } : {}),
+      });
+    } catch (e) {
+      const r = recording;
+      recording = undefined;
+      await r?.fail(e);
+      throw e;
+    }
+    let recorded: TrainSummary['recorded'];
+    if (recording !== undefined) {
+      const r = recording;
+      recording = undefined;
+      await r.complete(history.epochs.at(-1)?.logs[monitor]);
+      recorded = { study: r.study, trial: r.trial };
+    }
     if (earlier !== undefined) {
       const before = <T extends { step: number }>(old: T[], now: T[]): T[] => old.filter((r) => r.step < (now[0]?.step ?? Infinity));
       history.epochs.unshift(...before(earlier.epochs, history.epochs));
@@ -139,7 +184,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
       if (saved.model) o.log(`model: ${saved.model}${saved.ema ? ` · EMA model: ${saved.ema}` : ''}`);
       o.log(`report: ${join(out, 'report.html')} · run: ${join(out, 'run.json')} · ${wallSeconds.toFixed(1)} s on ${ctx.backend}`);
     }
-    return { out, final, ...(emaLogs ? { ema: emaLogs } : {}), split };
+    return { out, final, ...(emaLogs ? { ema: emaLogs } : {}), split, ...(recorded === undefined ? {} : { recorded }) };
   } finally {
     avg?.dispose();
     disposeModel(spec.model);

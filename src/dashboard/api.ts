@@ -15,9 +15,10 @@
  * as null, in values and in points alike.
  */
 import type { Curves, Points } from '../report/curves.js';
+import type { Finding } from '../report/diagnose.js';
 import type { Choice, Direction, Distribution, ParamValue, TrialState } from '../store/types.js';
 
-export type { Curves, Points, Choice, Direction, Distribution, ParamValue, TrialState };
+export type { Curves, Points, Finding, Choice, Direction, Distribution, ParamValue, TrialState };
 
 export interface ApiError {
   error: string;
@@ -51,18 +52,6 @@ export interface TrialSummary {
   retryOf?: number;
   /** The last recorded epoch's logs (e.g. val_accuracy), when the objective recorded epochs. */
   lastLogs?: Record<string, number>;
-}
-
-/** One finding of the diagnosis (report/diagnose.ts). */
-export interface Finding {
-  /** The rule's id, e.g. 'lr-too-high'. */
-  rule: string;
-  /** 'problem' (act on it), 'hint' (consider it) or 'ok'. */
-  level: 'problem' | 'hint' | 'ok';
-  /** One sentence, as the course says it. */
-  message: string;
-  /** The numbers behind it, for people who want to check. */
-  evidence: Record<string, number>;
 }
 
 /** One trial, whole: its summary, every recorded curve, user attributes and the diagnosis. */

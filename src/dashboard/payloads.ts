@@ -8,7 +8,7 @@
  * numbers (a diverged loss, say) travel as null, which the page reads as "not a number".
  */
 import { EPOCH_ATTR_PREFIX, curvesOf, lastEpochLogs } from '../report/curves.js';
-import type { FrozenTrial, StudySummary } from '../store/types.js';
+import type { Direction, FrozenTrial, StudySummary } from '../store/types.js';
 import type { Curves, StudyListItem, TrialDetail, TrialSummary } from './api.js';
 import { diagnosisOf } from './diagnosis.js';
 import { downsample, pointsInRange } from './downsample.js';
@@ -57,7 +57,7 @@ export function trialSummary(t: FrozenTrial, points = DEFAULT_POINTS): TrialSumm
  * within [from, to] at most `points` each, its user attributes but the epoch records, and the
  * diagnosis of its full curves.
  */
-export function trialDetail(t: FrozenTrial, o: { points?: number; from?: number; to?: number } = {}): TrialDetail {
+export function trialDetail(t: FrozenTrial, o: { points?: number; from?: number; to?: number; direction?: Direction } = {}): TrialDetail {
   const points = o.points ?? DEFAULT_POINTS;
   const full: Curves = { ...curvesOf(t.userAttrs), intermediate: t.intermediate };
   const curves: Curves = {};
@@ -68,6 +68,6 @@ export function trialDetail(t: FrozenTrial, o: { points?: number; from?: number;
     intermediate: curves.intermediate,
     curves,
     userAttrs,
-    diagnosis: diagnosisOf(full, t),
+    diagnosis: diagnosisOf(full, t, o.direction),
   };
 }

@@ -130,7 +130,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       case 'trial': {
         const trial = await store.getTrial(study.id, route.number);
         if (trial === undefined) return fail(res, 404, `study ${JSON.stringify(study.name)} has no trial ${route.number}`);
-        return json(res, 200, trialDetail(trial, { points, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }));
+        return json(res, 200, trialDetail(trial, { points, direction: study.direction, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }));
       }
       case 'overview':
         return json(res, 200, studyOverview(study.name, study.direction, await store.getTrials(study.id)));

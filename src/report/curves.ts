@@ -11,9 +11,10 @@
  * One write per epoch keeps the store's write rate low (a step-level write would multiply it by the
  * batches per epoch) and append-only (an epoch's record never changes), so any store backend holds
  * it. `curvesOf` turns a trial's attributes back into named curves for the dashboard and the
- * diagnosis. Decision recorded here: per-weight update ratios are summarised per logging step by
- * their median over the weights that are not biases (biases start at 0, so their ratio says nothing
- * early on); the per-weight values are not stored.
+ * diagnosis (report/diagnose.ts). Decision recorded here: per-weight update ratios are summarised
+ * per logging step by their median over the weights of rank >= 2, i.e. not biases (biases start at
+ * 0, so their ratio says nothing early on); the per-weight values are not stored. tuneReport
+ * (tune/tune-report.ts) writes these records.
  */
 
 /** The user-attribute key prefix of epoch records. */
@@ -27,6 +28,8 @@ export interface EpochRecord {
   logs: Record<string, number>;
   /** The epoch's logging steps, column-wise (equal lengths); `null` where a step did not log it. */
   steps?: { step: number[]; loss: Array<number | null>; lr: Array<number | null>; updateRatio: Array<number | null> };
+  /** True for an epoch training left unfinished (stopped or failed mid-epoch): its steps, and `logs` empty. */
+  partial?: boolean;
 }
 
 /** Points of one curve: [x, y], sorted by x. */
@@ -78,7 +81,7 @@ export function curvesOf(attrs: Record<string, unknown>): Curves {
   return curves;
 }
 
-/** The last epoch's logs, or undefined when none was recorded. */
+/** The last finished epoch's logs, or undefined when none was recorded. */
 export function lastEpochLogs(attrs: Record<string, unknown>): Record<string, number> | undefined {
-  return epochRecords(attrs).at(-1)?.record.logs;
+  return epochRecords(attrs).filter(({ record }) => record.partial !== true).at(-1)?.record.logs;
 }

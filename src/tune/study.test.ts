@@ -126,11 +126,15 @@ test('ask/tell: values, pruned and failed, in the caller\'s own loop', async () 
   await study.tell(a, 0.9);
   await study.tell(b, { state: 'pruned' });
   await study.tell(c, { state: 'failed' });
+  const d = await study.ask();
+  await assert.rejects(study.tell(d, { state: 'failed', reason: 7 as unknown as string }), /Invalid failed trial's reason: 7 \(expected a non-empty string\)/);
+  await study.tell(d, { state: 'failed', reason: 'NonFiniteError: the loss became NaN' });
   const trials = await study.trials();
-  assert.deepEqual(trials.map((t) => [t.state, t.value]), [['complete', 0.9], ['pruned', 0.5], ['failed', undefined]]);
+  assert.deepEqual(trials.map((t) => [t.state, t.value]), [['complete', 0.9], ['pruned', 0.5], ['failed', undefined], ['failed', undefined]]);
+  assert.deepEqual(trials.slice(2).map((t) => t.userAttrs.failReason), ['told failed', 'NonFiniteError: the loss became NaN']);
   await assert.rejects(study.tell(a, 1), StudyError);
   const other = await createStudy({ name: 'other', storage: study.store });
-  await assert.rejects(other.tell(await study.ask(), 1), /trial 3 of another study/);
+  await assert.rejects(other.tell(await study.ask(), 1), /trial 4 of another study/);
   await assert.rejects(study.tell(await study.ask(), 'high' as never), /Invalid tell result: "high"/);
 });
 

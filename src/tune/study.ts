@@ -20,7 +20,8 @@ export interface StudySettings {
 }
 
 /** What `tell` records: the objective's value, or how the trial ended without one. */
-export type TellResult = number | { state: 'pruned' | 'failed' };
+/** How an asked trial ended: its value, pruned, or failed (with the reason kept as its `failReason`; default 'told failed'). */
+export type TellResult = number | { state: 'pruned' } | { state: 'failed'; reason?: string };
 
 /** The best of `trials` for `direction`: the complete trial with the lowest (highest) finite value, the earliest on ties. */
 export function bestOf(trials: readonly FrozenTrial[], direction: Direction): FrozenTrial | undefined {
@@ -93,8 +94,9 @@ export class Study implements PreparableStudy {
 
   /**
    * Finishes a trial from `ask`: a value (complete; NaN or ±Infinity fails it), or `{ state:
-   * 'pruned' }` (with its last intermediate value) or `{ state: 'failed' }`. Throws LeaseLostError when
-   * the trial was reaped meanwhile (its heartbeat stopped for longer than `graceS`).
+   * 'pruned' }` (with its last intermediate value) or `{ state: 'failed', reason? }` (the reason
+   * kept as its `failReason` user attribute). Throws LeaseLostError when the trial was reaped
+   * meanwhile (its heartbeat stopped for longer than `graceS`).
    *
    * @example
    * await study.tell(trial, { state: 'pruned' });
@@ -106,8 +108,11 @@ export class Study implements PreparableStudy {
     let outcome: TrialOutcome;
     if (typeof result === 'number') outcome = { state: 'complete', value: result };
     else if (result?.state === 'pruned') outcome = { state: 'pruned' };
-    else if (result?.state === 'failed') outcome = { state: 'failed', reason: 'told failed' };
-    else throw new InvalidArgumentError('tell result', result, "a number or { state: 'pruned' | 'failed' }");
+    else if (result?.state === 'failed') {
+      const { reason } = result as { reason?: unknown };
+      if (reason !== undefined && (typeof reason !== 'string' || reason.length === 0)) throw new InvalidArgumentError('failed trial\'s reason', reason, 'a non-empty string');
+      outcome = { state: 'failed', reason: reason ?? 'told failed' };
+    } else throw new InvalidArgumentError('tell result', result, "a number, { state: 'pruned' } or { state: 'failed', reason? }");
     return endTrial(trial, outcome);
   }
 
