@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
 import { Rng } from '../engine/rng.js';
 import { type AggregateMetric } from './aggregate-metric.js';
+import { yieldToEventLoop } from './event-loop.js';
 import { inferenceBatches, type InferenceData } from './inference-batches.js';
 import { type Loss, type LossName, resolveLoss } from './losses.js';
 import { type Metric, type MetricName, isMeanMetric, resolveMetric } from './metrics.js';
@@ -89,6 +90,7 @@ export async function evaluateWith(
       } finally {
         tf.dispose([b.x, b.y, ...(b.weight === undefined ? [] : [b.weight])]);
       }
+      await yieldToEventLoop();
     }
     const [lossSum, weightSum, examples, ...metricSums] = await sums.data();
     if (examples === 0) throw new InvalidArgumentError('data', 'no batches', 'at least one example to evaluate');

@@ -13,6 +13,7 @@ import { evaluateWith } from './evaluate.js';
 import type { Settings } from './options.js';
 import type { EpochRecord, FitData, History, Run } from './run-state.js';
 import { progressLogger } from './progress.js';
+import { yieldToEventLoop } from './event-loop.js';
 import type { Session } from './session.js';
 import { checkFinite, readStepLogs, trainStep, type StepResult } from './train-step.js';
 
@@ -106,6 +107,7 @@ async function runEpoch(run: Run, epoch: number): Promise<boolean> {
     await readStepLogs(run, result, logs);
     if (logStep) run.history.steps.push(logs);
     await callHook(run.callbacks, 'onBatchEnd', run.ctx, step, logs);
+    await yieldToEventLoop();
     if (typeof o.validateEvery === 'number' && step % o.validateEvery === 0) await validate(run);
     if (run.stopRequested) {
       stoppedEarly = true;
