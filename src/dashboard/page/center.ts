@@ -1,0 +1,271 @@
+/**
+ * The command center: one card per trial, updating live. A card shows the reported value (a faint
+ * scatter of raw points and its debiased EMA, sparkline.ts), the last validation accuracy, the
+ * state, the worker, the elapsed time and the hyperparameters; the toolbar sorts (best value,
+ * newest, oldest), filters by state, keeps the top k and sets the smoothing.
+ *
+ * Cheap at 1,000 and more trials:
+ * - every card is a small fixed-size box built once and kept (sorting moves nodes, never rebuilds);
+ * - a card's canvas is drawn only while the card is in or near the viewport (IntersectionObserver),
+ *   and redrawn only when its trial changed, batched into one animation frame;
+ * - the server downsamples each curve to about one point per card pixel (`points`), fewer when there
+ *   are very many trials (POINT_BUDGET), so the first snapshot stays a few MB;
+ * - the cards' CSS uses `content-visibility: auto`, so the browser lays out only the visible ones.
+ *
+ * The first full render (all cards in the DOM, the visible ones drawn) is marked with
+ * performance.mark('trainkit:first-render') and the grid's `data-rendered` attribute; each drawn
+ * canvas carries `data-points`, `data-last-step` and `data-drawn-at` (epoch ms), which the tests and
+ * bench/dashboard.ts read.
+ */
+import type { StudyEvent, StudyListItem, TrialState, TrialSummary } from '../api.js';
+import { arrange } from './arrange.js';
+import { api } from './client.js';
+import { h, replace, setText } from './dom.js';
+import { elapsed, formatAccuracy, formatDuration, formatNumber, formatParam } from './format.js';
+import { setCrumbs, setLive, studyHeading, notice } from './layout.js';
+import { applyEvent, connectStudy } from './live.js';
+import { hashOf, STATES, type CenterOptions, type SortKey } from './route.js';
+import { debiasedEma } from './smoothing.js';
+import { drawSparkline } from './sparkline.js';
+import { STATE_COLOR } from './theme.js';
+
+/** Points per card curve asked of the server: about one per pixel of a card. */
+const CARD_POINTS = 300;
+/** Points of all cards together, at most: a study of 10,000 trials gets 60 per card, not 300. */
+const POINT_BUDGET = 400_000;
+const MIN_CARD_POINTS = 60;
+/** Cards this far outside the viewport are drawn too, so scrolling shows drawn curves. */
+const NEAR_VIEWPORT = '600px 0px';
+
+interface Card {
+  trial: TrialSummary;
+  el: HTMLAnchorElement;
+  canvas: HTMLCanvasElement;
+  badge: HTMLElement;
+  time: HTMLElement;
+  valueLabel: HTMLElement;
+  value: HTMLElement;
+  acc: HTMLElement;
+  params: HTMLElement;
+  worker: HTMLElement;
+  /** The params as last rendered (JSON), to rebuild the list only when they change. */
+  paramsKey: string;
+  visible: boolean;
+  dirty: boolean;
+}
+
+const SORT_LABEL: Record<SortKey, string> = { value: 'best value first', newest: 'newest first', oldest: 'oldest first' };
+
+/** The command center of `study` in `root`; returns the function that tears it down. */
+export function commandCenter(root: HTMLElement, study: StudyListItem, initial: CenterOptions): () => void {
+  setCrumbs([study.name]);
+  const options: CenterOptions = { ...initial, states: [...initial.states] };
+  const trials = new Map<number, TrialSummary>();
+  const cards = new Map<number, Card>();
+  let order: number[] = [];
+  let firstRender = false;
+  const cardPoints = Math.max(MIN_CARD_POINTS, Math.min(CARD_POINTS, Math.floor(POINT_BUDGET / Math.max(1, study.trials.total))));
+
+  // --- toolbar -------------------------------------------------------------------------------
+  const sortSelect = h('select', { 'data-testid': 'sort', 'aria-label': 'Sort' }, ...(['value', 'newest', 'oldest'] as const).map((k) => h('option', { value: k }, SORT_LABEL[k])));
+  sortSelect.value = options.sort;
+  const stateButtons = new Map<TrialState, { button: HTMLButtonElement; count: HTMLElement }>();
+  const stateBar = h('div', { class: 'chips', role: 'group', 'aria-label': 'Show states' });
+  const allButton = h('button', { type: 'button', class: 'chip', 'data-testid': 'filter-all' }, 'all');
+  stateBar.append(allButton);
+  for (const s of STATES) {
+    const count = h('span', { class: 'n' }, '0');
+    const button = h('button', { type: 'button', class: 'chip', 'data-state': s, 'data-testid': `filter-${s}` }, h('span', { class: 'dot', 'aria-hidden': 'true' }), s, ' ', count);
+    stateButtons.set(s, { button, count });
+    stateBar.append(button);
+  }
+  const topInput = h('input', { type: 'number', min: 1, step: 1, placeholder: 'all', 'data-testid': 'top-k', 'aria-label': 'Show only the k best', class: 'top-k' });
+  if (options.top !== undefined) topInput.value = String(options.top);
+  const betaInput = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, 'data-testid': 'smoothing', 'aria-label': 'Smoothing' });
+  betaInput.value = String(options.beta);
+  const betaValue = h('output', { class: 'beta' }, options.beta.toFixed(2));
+  const shown = h('span', { class: 'shown', 'data-testid': 'shown' });
+  const toolbar = h(
+    'div',
+    { class: 'toolbar' },
+    h('label', { class: 'field' }, h('span', {}, 'Sort'), sortSelect),
+    h('div', { class: 'field' }, h('span', {}, 'Show'), stateBar),
+    h('label', { class: 'field' }, h('span', {}, 'Top'), topInput),
+    h('label', { class: 'field', title: 'Weight of the past in the smoothed line (TensorBoard’s smoothing): 0 = none' }, h('span', {}, 'Smoothing'), betaInput, betaValue),
+    shown,
+  );
+  const grid = h('div', { class: 'cards', 'data-testid': 'cards' });
+  const empty = h('div', { class: 'cards-empty' });
+  replace(root, studyHeading(study, 'center'), toolbar, empty, grid);
+
+  // --- drawing ---------------------------------------------------------------------------------
+  let frame = 0;
+  const scheduleDraw = (): void => {
+    if (frame === 0) frame = requestAnimationFrame(drawDirty);
+  };
+  function drawDirty(): void {
+    frame = 0;
+    for (const card of cards.values()) if (card.dirty && card.visible && card.el.isConnected) drawCard(card);
+    if (!firstRender && trialsReceived) {
+      firstRender = true;
+      grid.setAttribute('data-rendered', String(order.length));
+      performance.mark('trainkit:first-render');
+    }
+  }
+  function drawCard(card: Card): void {
+    const points = card.trial.intermediate;
+    drawSparkline(card.canvas, points, debiasedEma(points, options.beta), STATE_COLOR[card.trial.state]);
+    card.dirty = false;
+    card.canvas.setAttribute('data-points', String(points.length));
+    card.canvas.setAttribute('data-last-step', String(points.at(-1)?.[0] ?? ''));
+    card.canvas.setAttribute('data-drawn-at', String(Math.round(performance.timeOrigin + performance.now())));
+  }
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        const card = cards.get(Number((e.target as HTMLElement).dataset.trial));
+        if (card !== undefined) card.visible = e.isIntersecting;
+      }
+      scheduleDraw();
+    },
+    { rootMargin: NEAR_VIEWPORT },
+  );
+
+  // --- cards -----------------------------------------------------------------------------------
+  function makeCard(t: TrialSummary): Card {
+    const canvas = h('canvas', { class: 'spark', 'data-testid': 'curve', role: 'img', 'aria-label': `reported value of trial ${t.number} by step` });
+    const badge = h('span', { class: 'badge', 'data-testid': 'state' });
+    const time = h('span', { class: 'time', title: 'elapsed time' });
+    const valueLabel = h('span', { class: 'k' });
+    const value = h('span', { class: 'v', 'data-testid': 'value' });
+    const acc = h('span', { class: 'v', 'data-testid': 'val-accuracy' });
+    const params = h('dl', { class: 'params', 'data-testid': 'params' });
+    const worker = h('span', { class: 'worker' });
+    const el = h(
+      'a',
+      { class: 'card', 'data-testid': 'trial-card', 'data-trial': t.number, href: hashOf({ view: 'trial', study: study.name, number: t.number }) },
+      h('div', { class: 'card-head' }, h('span', { class: 'num' }, `#${t.number}`), badge, time),
+      canvas,
+      h('div', { class: 'stats' }, h('span', {}, valueLabel, ' ', value), h('span', {}, h('span', { class: 'k' }, 'val acc'), ' ', acc)),
+      params,
+      h('div', { class: 'card-foot' }, worker),
+    );
+    const card: Card = { trial: t, el, canvas, badge, time, valueLabel, value, acc, params, worker, paramsKey: '', visible: false, dirty: true };
+    updateCard(card, t, Date.now());
+    observer.observe(el);
+    return card;
+  }
+
+  function updateCard(card: Card, t: TrialSummary, now: number): void {
+    card.trial = t;
+    card.dirty = true;
+    card.el.setAttribute('data-state', t.state);
+    setText(card.badge, t.state);
+    card.badge.setAttribute('data-state', t.state);
+    setText(card.time, formatDuration(elapsed(t, now)));
+    const hasValue = t.value !== undefined;
+    setText(card.valueLabel, hasValue ? 'value' : 'last');
+    setText(card.value, formatNumber(hasValue ? t.value : t.intermediate.at(-1)?.[1]));
+    setText(card.acc, formatAccuracy(t.lastLogs?.val_accuracy));
+    setText(card.worker, t.worker ?? '');
+    card.worker.setAttribute('title', t.worker === undefined ? '' : `worker ${t.worker}`);
+    const key = JSON.stringify(t.params);
+    if (key !== card.paramsKey) {
+      card.paramsKey = key;
+      const entries = Object.entries(t.params);
+      replace(card.params, ...entries.map(([name, v]) => h('div', {}, h('dt', {}, name), h('dd', {}, formatParam(v, t.distributions[name])))));
+      if (entries.length === 0) card.params.append(h('div', { class: 'none' }, h('dt', {}, 'no parameters yet')));
+      card.el.setAttribute('title', entries.map(([name, v]) => `${name} = ${formatParam(v, t.distributions[name])}`).join('\n'));
+    }
+  }
+
+  // --- arranging -------------------------------------------------------------------------------
+  function place(): void {
+    const all = [...trials.values()];
+    const next = arrange(all, options, study.direction).map((t) => t.number);
+    const same = next.length === order.length && next.every((n, i) => n === order[i]);
+    if (!same) {
+      order = next;
+      grid.replaceChildren(...next.map((n) => cards.get(n)!.el));
+    }
+    const counts: Record<TrialState, number> = { running: 0, complete: 0, pruned: 0, failed: 0, waiting: 0 };
+    for (const t of all) counts[t.state]++;
+    allButton.setAttribute('aria-pressed', String(options.states.length === 0));
+    for (const [s, { button, count }] of stateButtons) {
+      setText(count, String(counts[s]));
+      button.setAttribute('aria-pressed', String(options.states.includes(s)));
+    }
+    setText(shown, order.length === all.length ? `${all.length} trials` : `showing ${order.length} of ${all.length} trials`);
+    if (!trialsReceived) replace(empty, notice('loading', 'Loading trials…'));
+    else if (all.length === 0) replace(empty, notice('empty', 'No trials yet. Cards appear here as soon as a worker starts one.'));
+    else if (order.length === 0) replace(empty, notice('empty', 'No trial matches these filters.'));
+    else empty.replaceChildren();
+  }
+
+  function setOptions(change: Partial<CenterOptions>): void {
+    Object.assign(options, change);
+    // Record the options in the address without a navigation (no hashchange, nothing rebuilt).
+    history.replaceState(null, '', hashOf({ view: 'center', study: study.name, options }));
+    place();
+  }
+
+  sortSelect.addEventListener('change', () => setOptions({ sort: sortSelect.value as SortKey }));
+  allButton.addEventListener('click', () => setOptions({ states: [] }));
+  for (const [s, { button }] of stateButtons)
+    button.addEventListener('click', () => setOptions({ states: options.states.includes(s) ? options.states.filter((x) => x !== s) : [...options.states, s] }));
+  topInput.addEventListener('input', () => {
+    const k = Number(topInput.value);
+    setOptions({ top: topInput.value !== '' && Number.isInteger(k) && k > 0 ? k : undefined });
+  });
+  betaInput.addEventListener('input', () => {
+    const beta = Math.min(0.99, Math.max(0, Number(betaInput.value)));
+    setText(betaValue, beta.toFixed(2));
+    Object.assign(options, { beta });
+    history.replaceState(null, '', hashOf({ view: 'center', study: study.name, options }));
+    for (const card of cards.values()) card.dirty = true;
+    scheduleDraw();
+  });
+
+  // --- live ------------------------------------------------------------------------------------
+  let trialsReceived = false;
+  place();
+  const onEvent = (event: StudyEvent): void => {
+    const applied = applyEvent(trials, event);
+    if (applied.deleted) {
+      replace(root, notice('error', `The study “${study.name}” was deleted.`, h('p', {}, h('a', { href: '#/' }, 'See the studies'))));
+      return;
+    }
+    const now = Date.now();
+    if (applied.reset) {
+      for (const [n, card] of cards) {
+        if (trials.has(n)) continue;
+        observer.unobserve(card.el);
+        cards.delete(n);
+      }
+      trialsReceived = true;
+    }
+    for (const n of applied.changed) {
+      const t = trials.get(n)!;
+      const card = cards.get(n);
+      if (card === undefined) cards.set(n, makeCard(t));
+      else updateCard(card, t, now);
+    }
+    place();
+    scheduleDraw();
+  };
+  const disconnect = connectStudy(api.eventsUrl(study.name, cardPoints), onEvent, setLive);
+
+  // Elapsed times of running trials tick every second (visible cards only).
+  const ticker = setInterval(() => {
+    const now = Date.now();
+    for (const card of cards.values()) if (card.visible && card.trial.state === 'running') setText(card.time, formatDuration(elapsed(card.trial, now)));
+  }, 1000);
+
+  return () => {
+    disconnect();
+    clearInterval(ticker);
+    observer.disconnect();
+    cancelAnimationFrame(frame);
+    setLive('off');
+  };
+}
