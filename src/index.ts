@@ -1,7 +1,7 @@
 /**
  * trainkit — train neural networks well on TensorFlow.js. The package root re-exports the public
  * surface of each area, in the lecture's order: parameter trees, the engine, optimizers, schedules,
- * regularization, data, training, files, hyperparameter search, reports. Each area's index lists its names explicitly;
+ * regularization, data, training, files, hyperparameter search, reports, the dashboard. Each area's index lists its names explicitly;
  * internals stay out. `trainkit/optim`, `trainkit/schedules`, `trainkit/data` and `trainkit/train`
  * are the same lists for users who want one area.
  */
@@ -26,3 +26,4 @@ export * from './io/index.js';
 export * from './tune/index.js';
 export { linePlot, pathPlot, type Series } from './report/svg.js';
 export { trainingReport, lrFindReport } from './report/html.js';
+export { startDashboard, type DashboardOptions, type Dashboard } from './dashboard/index.js';

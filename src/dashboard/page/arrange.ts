@@ -4,7 +4,7 @@
  * A trial's rank value is its objective value when it has one (complete trials; a pruned trial may
  * carry its last intermediate value), else its latest reported value, so a running trial already
  * takes its place among the others. Trials with neither, or with a value that is not a number
- * (NaN), rank last. "Best" follows the study's direction. Top-k keeps the k best of the filtered
+ * (NaN, or null: how JSON carries NaN and ±Infinity), rank last. "Best" follows the study's direction. Top-k keeps the k best of the filtered
  * trials and then orders them by the chosen sort.
  */
 import type { Direction, Points, TrialState } from '../api.js';
@@ -20,8 +20,9 @@ export interface Rankable {
 
 /** The value a trial is ranked by (see the module comment); undefined when it has none. */
 export function rankValue(t: Rankable): number | undefined {
-  const v = t.value ?? t.intermediate.at(-1)?.[1];
-  return v === undefined || Number.isNaN(v) ? undefined : v;
+  // JSON carries NaN and ±Infinity as null.
+  const v: unknown = t.value ?? t.intermediate.at(-1)?.[1];
+  return typeof v !== 'number' || Number.isNaN(v) ? undefined : v;
 }
 
 /** Best first for `direction`; trials without a rank value last, ties by number. */

@@ -13,7 +13,8 @@
  * - the cards' CSS uses `content-visibility: auto`, so the browser lays out only the visible ones.
  *
  * The first full render (all cards in the DOM, the visible ones drawn) is marked with
- * performance.mark('trainkit:first-render') and the grid's `data-rendered` attribute; each drawn
+ * performance.mark('trainkit:first-render') and the grid's `data-rendered` attribute (the first
+ * snapshot's arrival with 'trainkit:snapshot'); each drawn
  * canvas carries `data-points`, `data-last-step` and `data-drawn-at` (epoch ms), which the tests and
  * bench/dashboard.ts read.
  */
@@ -21,7 +22,7 @@ import type { StudyEvent, StudyListItem, TrialState, TrialSummary } from '../api
 import { arrange } from './arrange.js';
 import { api } from './client.js';
 import { h, replace, setText } from './dom.js';
-import { elapsed, formatAccuracy, formatDuration, formatNumber, formatParam } from './format.js';
+import { elapsed, formatAccuracy, formatDuration, formatNumber, formatParam, plural } from './format.js';
 import { setCrumbs, setLive, studyHeading, notice } from './layout.js';
 import { applyEvent, connectStudy } from './live.js';
 import { hashOf, STATES, type CenterOptions, type SortKey } from './route.js';
@@ -106,7 +107,8 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
   function drawDirty(): void {
     frame = 0;
     for (const card of cards.values()) if (card.dirty && card.visible && card.el.isConnected) drawCard(card);
-    if (!firstRender && trialsReceived) {
+    // The first full render: the snapshot's cards are placed and the observer has said which are visible.
+    if (!firstRender && trialsReceived && (observed || order.length === 0)) {
       firstRender = true;
       grid.setAttribute('data-rendered', String(order.length));
       performance.mark('trainkit:first-render');
@@ -120,8 +122,11 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
     card.canvas.setAttribute('data-last-step', String(points.at(-1)?.[0] ?? ''));
     card.canvas.setAttribute('data-drawn-at', String(Math.round(performance.timeOrigin + performance.now())));
   }
+  /** Whether the observer has reported on the cards at least once (so `visible` means something). */
+  let observed = false;
   const observer = new IntersectionObserver(
     (entries) => {
+      observed = true;
       for (const e of entries) {
         const card = cards.get(Number((e.target as HTMLElement).dataset.trial));
         if (card !== undefined) card.visible = e.isIntersecting;
@@ -195,7 +200,7 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
       setText(count, String(counts[s]));
       button.setAttribute('aria-pressed', String(options.states.includes(s)));
     }
-    setText(shown, order.length === all.length ? `${all.length} trials` : `showing ${order.length} of ${all.length} trials`);
+    setText(shown, order.length === all.length ? plural(all.length, 'trial') : `showing ${order.length} of ${plural(all.length, 'trial')}`);
     if (!trialsReceived) replace(empty, notice('loading', 'Loading trials…'));
     else if (all.length === 0) replace(empty, notice('empty', 'No trials yet. Cards appear here as soon as a worker starts one.'));
     else if (order.length === 0) replace(empty, notice('empty', 'No trial matches these filters.'));
@@ -230,6 +235,7 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
   let trialsReceived = false;
   place();
   const onEvent = (event: StudyEvent): void => {
+    if (event.type === 'snapshot' && !trialsReceived) performance.mark('trainkit:snapshot');
     const applied = applyEvent(trials, event);
     if (applied.deleted) {
       replace(root, notice('error', `The study “${study.name}” was deleted.`, h('p', {}, h('a', { href: '#/' }, 'See the studies'))));

@@ -34,6 +34,8 @@ export interface ChartSpec {
   xLabel: string;
   /** x values are epoch milliseconds (drawn as dates and times). */
   time?: boolean;
+  /** x values are counts (epochs, steps): ticks at whole numbers only. */
+  integerX?: boolean;
   yLog?: boolean;
   curves: Curve[];
   /** Shade between curves[i] and curves[j]. */
@@ -53,6 +55,9 @@ export interface Chart {
   resize(): void;
   destroy(): void;
 }
+
+/** Tick spacings of a count axis: 1, 2, 5, 10, 20, 50, … */
+const INTEGER_INCRS = Array.from({ length: 30 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
 
 /** uPlot's aligned data of curves: the sorted union of x, and each curve's y or null. */
 export function align(curves: Points[], yLog = false): uPlot.AlignedData {
@@ -140,7 +145,11 @@ export function chart(spec: ChartSpec, width: number): Chart {
             },
     },
     axes: [
-      { label: spec.xLabel, labelSize: 18, stroke: '#6b7280', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e5e7eb' }, font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif' },
+      {
+        label: spec.xLabel,
+        labelSize: 18,
+        incrs: spec.integerX ? INTEGER_INCRS : undefined, stroke: '#6b7280', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e5e7eb' }, font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif',
+      },
       {
         stroke: '#6b7280',
         grid: { stroke: '#eef0f3' },

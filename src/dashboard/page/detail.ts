@@ -9,7 +9,7 @@
  * the study's event stream says when it changed and the detail is fetched again (at most once a
  * second), keeping the zoom.
  */
-import type { Curves, Finding, StudyListItem, TrialDetail } from '../api.js';
+import type { Curves, Finding, Points, StudyListItem, TrialDetail } from '../api.js';
 import { EPOCH_ATTR_PREFIX } from '../../report/curves.js';
 import { chart, type Chart, type ChartSpec } from './chart.js';
 import { api, ApiRequestError } from './client.js';
@@ -104,9 +104,9 @@ export function trialDetail(root: HTMLElement, study: StudyListItem, number: num
   }
 
   void refresh();
-  // Follow the study's events (a snapshot of one point per trial: only "trial N changed" matters here).
+  // Follow the study's events (a snapshot of two points per trial, the fewest the server sends: only "trial N changed" matters here).
   disconnect = connectStudy(
-    api.eventsUrl(study.name, 1),
+    api.eventsUrl(study.name, 2),
     (event) => {
       if (event.type !== 'update' || !event.trials.some((u) => u.number === number)) return;
       clearTimeout(refreshTimer);
@@ -200,6 +200,30 @@ function sideContent(t: TrialDetail): Node[] {
   ].filter((n): n is HTMLElement => n !== null);
 }
 
+/** Positive values spanning more than this factor are drawn on a log axis (a loss on its way to diverging). */
+const LOG_SPAN = 1e3;
+
+/** Whether curves of positive values span more than LOG_SPAN. */
+export function wantsLog(points: Points[]): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of points)
+    for (const [, v] of c) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      if (v <= 0) return false;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  return hi / lo > LOG_SPAN;
+}
+
+/** A sentence naming the first step where a curve is not finite (JSON brings NaN and ±Infinity as null), or ''. */
+export function notFiniteNote(points: Points[], unit: string): string {
+  let first = Infinity;
+  for (const c of points) for (const [x, v] of c) if ((typeof v !== 'number' || !Number.isFinite(v)) && x < first) first = x;
+  return first === Infinity ? '' : ` Not a finite number from ${unit} ${formatNumber(first)} on (not drawn).`;
+}
+
 /** The charts of the curves a trial has, each with the curve names it draws. */
 export function chartSpecs(curves: Curves): Array<{ spec: ChartSpec; names: string[] }> {
   const out: Array<{ spec: ChartSpec; names: string[] }> = [];
@@ -207,12 +231,16 @@ export function chartSpecs(curves: Curves): Array<{ spec: ChartSpec; names: stri
   const pair = (name: string, title: string, caption: string): void => {
     const names = [name, `val_${name}`].filter(has);
     if (names.length === 0) return;
+    const points = names.map((n) => curves[n]);
+    const log = wantsLog(points);
     out.push({
       names,
       spec: {
-        title,
-        caption: names.length === 2 ? caption : `Validation was not recorded.`,
+        title: log ? `${title} (log)` : title,
+        caption: (names.length === 2 ? caption : `Validation was not recorded.`) + notFiniteNote(points, 'epoch'),
         xLabel: 'epoch',
+        integerX: true,
+        yLog: log,
         curves: names.map((n) => ({ label: n.startsWith('val_') ? 'validation' : 'train', points: curves[n], color: n.startsWith('val_') ? VAL_COLOR : TRAIN_COLOR, width: 2 })),
         gap: names.length === 2 ? [0, 1] : undefined,
         testid: `chart-${name}`,
@@ -228,9 +256,22 @@ export function chartSpecs(curves: Curves): Array<{ spec: ChartSpec; names: stri
   }
   for (const name of Object.keys(curves).sort())
     if (name.startsWith('val_') && !has(name.slice(4)) && !['val_loss', 'val_accuracy'].includes(name)) pair(name.slice(4), `${name.slice(4)}: validation`, '');
-  const step = (name: string, label: string, spec: Omit<ChartSpec, 'curves' | 'xLabel'> & { color: string }): void => {
+  const step = (name: string, label: string, spec: Omit<ChartSpec, 'curves' | 'xLabel'> & { color: string; autoLog?: boolean }): void => {
     if (!has(name)) return;
-    out.push({ names: [name], spec: { ...spec, xLabel: 'step', curves: [{ label, points: curves[name], color: spec.color }], testid: `chart-${name.replace(':', '-')}` } });
+    const log = spec.yLog === true || (spec.autoLog === true && wantsLog([curves[name]]));
+    out.push({
+      names: [name],
+      spec: {
+        ...spec,
+        title: log && spec.yLog !== true ? `${spec.title} (log)` : spec.title,
+        caption: (spec.caption ?? '') + notFiniteNote([curves[name]], 'step'),
+        yLog: log,
+        xLabel: 'step',
+        integerX: true,
+        curves: [{ label, points: curves[name], color: spec.color }],
+        testid: `chart-${name.replace(':', '-')}`,
+      },
+    });
   };
   step('step:lr', 'lr', { title: 'Learning rate as it ran', caption: 'The schedule as the optimizer applied it, by step. Drag to zoom.', color: ACCENT });
   step('step:updateRatio', 'ratio', {
@@ -240,8 +281,8 @@ export function chartSpecs(curves: Curves): Array<{ spec: ChartSpec; names: stri
     yLog: true,
     band: RATIO_BAND,
   });
-  step('step:loss', 'loss', { title: 'Training loss by step', caption: 'Drag to zoom: the range is fetched at full resolution.', color: TRAIN_COLOR });
-  step('intermediate', 'value', { title: 'Reported value by step', caption: 'What the trial reported to the study (the pruner’s input).', color: STATE_COLOR.complete });
+  step('step:loss', 'loss', { title: 'Training loss by step', caption: 'Drag to zoom: the range is fetched at full resolution.', color: TRAIN_COLOR, autoLog: true });
+  step('intermediate', 'value', { title: 'Reported value by step', caption: 'What the trial reported to the study (the pruner’s input).', color: STATE_COLOR.complete, autoLog: true });
   return out;
 }
 

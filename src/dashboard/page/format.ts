@@ -66,3 +66,8 @@ export function formatAccuracy(v: number | null | undefined): string {
   if (v === null) return 'NaN';
   return v >= 0 && v <= 1 ? `${(v * 100).toFixed(1)}%` : formatNumber(v);
 }
+
+/** '1 trial', '3 trials'. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -5,7 +5,7 @@
  */
 import type { StudyListItem } from '../api.js';
 import { h, replace, setText } from './dom.js';
-import { formatNumber } from './format.js';
+import { formatNumber, plural } from './format.js';
 import type { LiveStatus } from './live.js';
 import { CENTER_DEFAULTS, hashOf } from './route.js';
 
@@ -36,7 +36,7 @@ export function studyHeading(study: StudyListItem, active: 'center' | 'overview'
   const c = study.trials;
   const facts = [
     `${study.direction === 'minimize' ? 'minimize' : 'maximize'}`,
-    `${c.total} trials`,
+    plural(c.total, 'trial'),
     c.running > 0 ? `${c.running} running` : '',
     study.best !== undefined ? `best ${formatNumber(study.best)}` : '',
     study.sampler ?? '',

@@ -1,11 +1,10 @@
 /**
- * The dashboard page's entry (bundled by esbuild into /assets/app.js, with its CSS into
- * /assets/app.css). It reads the address (route.ts), loads the store's studies and shows the view:
+ * The dashboard page's entry (bundled by esbuild into /assets/app.js; app.css and the CSS imported
+ * here, uPlot's, become /assets/app.css: dashboard/assets.ts). It reads the address (route.ts), loads the store's studies and shows the view:
  * the studies, a study's command center, its overview or a trial's detail. A change of address tears
  * the current view down (closing its event stream) and builds the next.
  */
 import 'uplot/dist/uPlot.min.css';
-import './app.css';
 import type { StudyListItem } from '../api.js';
 import { commandCenter } from './center.js';
 import { api } from './client.js';

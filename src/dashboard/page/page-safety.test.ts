@@ -21,5 +21,6 @@ test('the page template loads only its own assets and has no inline script', () 
   assert.match(html, /<link rel="stylesheet" href="\/assets\/app\.css">/);
   assert.equal(html.match(/<script/g)?.length, 1);
   assert.doesNotMatch(html, /https?:\/\//, 'no CDN');
+  assert.match(html, /<link rel="icon" href="data:,">/, 'no favicon request (it would 404)');
   assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline handlers');
 });

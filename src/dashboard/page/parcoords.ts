@@ -29,7 +29,7 @@ export function drawParallelCoordinates(canvas: HTMLCanvasElement, trials: reado
   const { ctx, w, h } = fitCanvas(canvas);
   const q = qualities(trials, direction);
   const withValue = trials.filter((t) => q.has(t.number)).sort((a, b) => q.get(a.number)! - q.get(b.number)!);
-  const top = 34;
+  const top = 44;
   const bottom = h - 16;
   const left = 56;
   const right = w - 64;
@@ -73,10 +73,10 @@ export function drawParallelCoordinates(canvas: HTMLCanvasElement, trials: reado
     ctx.textAlign = 'center';
     ctx.textBaseline = 'alphabetic';
     ctx.font = `600 ${FONT}`;
-    ctx.fillText(truncate(name, 16), x, top - 18);
+    ctx.fillText(truncate(name, 16), x, top - 26);
     ctx.font = FONT;
     ctx.fillStyle = MUTED;
-    ctx.fillText(sub, x, top - 6);
+    ctx.fillText(sub, x, top - 13);
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     for (const [p, label] of ticks) {

@@ -47,7 +47,8 @@ export function syntheticRun(kind: RunKind, o: { epochs: number; stepsPerEpoch: 
     if (kind === 'diverging') return 2.3 * Math.exp(30 * f * f) - 1.2;
     if (kind === 'overfitting') return 2.2 * Math.exp(-6 * f) + 0.02;
     if (kind === 'underfitting') return 1.55 + 0.75 * Math.exp(-8 * f);
-    return 1.9 * Math.exp(-4 * f) + 0.3;
+    // Healthy runs end lower the closer lr is to 3e-3.
+    return 1.9 * Math.exp(-4 * f) + 0.25 + 0.08 * Math.abs(Math.log10(lr0) + 2.5);
   };
   const valLoss = (e: number): number => {
     const f = (e + 1) / o.epochs;

@@ -6,7 +6,7 @@
  */
 import type { Direction, TrialState, TrialSummary } from '../api.js';
 import { h, replace, setText } from './dom.js';
-import { elapsed, formatDuration, formatNumber, formatParam } from './format.js';
+import { elapsed, formatDuration, formatNumber, formatParam, plural } from './format.js';
 import { paramNames } from './param-axis.js';
 import { hashOf, STATES } from './route.js';
 
@@ -121,7 +121,7 @@ export function trialTable(study: string, direction: Direction): TrialTable {
         ),
       ),
     );
-    setText(count, rows.length === trials.length ? `${trials.length} trials` : `${rows.length} of ${trials.length} trials`);
+    setText(count, rows.length === trials.length ? plural(trials.length, 'trial') : `${rows.length} of ${plural(trials.length, 'trial')}`);
     if (shown.length < rows.length) {
       const button = h('button', { type: 'button', class: 'chip' }, `Show all ${rows.length} rows`);
       button.addEventListener('click', () => {
