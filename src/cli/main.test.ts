@@ -45,15 +45,20 @@ test('a bad schedule spec is refused with a message naming it', async () => {
   await assert.rejects(run(['schedule', 'cosine:init=0.1,decaySteps=10', '--steps=-3']), /Invalid --steps: "-3"/);
 });
 
-test('a command not built yet (dashboard) says it is not built yet and exits with 2', async () => {
-  for (const cmd of ['dashboard']) {
-    const { code, out } = await run([cmd]);
-    assert.equal(code, 2);
-    assert.match(out, /not built yet/);
-  }
+test('an unknown command exits with 2 and shows the usage', async () => {
   const { code, out } = await run(['frobnicate']);
   assert.equal(code, 2);
   assert.match(out, /Unknown command: "frobnicate"/);
+  assert.match(out, /dashboard \[--storage URL\] \[--port N\] \[--host H\] \[--study NAME\]/);
+});
+
+test('dashboard refuses a bad --port or --host, or a FILE, naming it', async () => {
+  for (const port of ['abc', '-1', '65536', '1.5', ''])
+    await assert.rejects(run(['dashboard', '--storage', 'memory:', `--port=${port}`]), new RegExp(`Invalid --port: "${port.replace('.', '\\.')}" \\(expected an integer from 0`));
+  for (const host of ['', 'a b', 'x/y'])
+    await assert.rejects(run(['dashboard', '--storage', 'memory:', '--port', '0', `--host=${host}`]), /Invalid --host: .* \(expected an IP address or host name/);
+  await assert.rejects(run(['dashboard', 'study.ts']), /dashboard takes no FILE/);
+  await assert.rejects(run(['dashboard', '--storage', 'memory:', '--port', '0', '--host', 'no-such-host.invalid']), /Cannot listen on host "no-such-host.invalid": unknown host name/);
 });
 
 test('demo races every optimizer on both problems and writes the plots', async () => {

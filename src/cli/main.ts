@@ -13,10 +13,11 @@
  *   trainkit recipe FILE.ts [...same]                initial loss, overfit a small sample, lr range test
  *   trainkit tune FILE.ts [--storage URL] [--study NAME] [--trials N] [--workers K] [--sampler S] [--pruner P] [--seed S]
  *   trainkit worker FILE.ts [--storage URL] [--study NAME] [...same] [--concurrency C]
+ *   trainkit dashboard [--storage URL] [--port N] [--host H] [--study NAME]
  *
  * A run FILE's default export is `defineRun((ctx) => ({ model, data, optimizer, learningRate, ... }))`
  * (src/train/recipe/run.ts); a tune FILE's is `defineTune({ objective(trial) { ... }, direction?, ... })`
- * (src/tune/define.ts). `dashboard` is not built yet; until then it exits with status 2 and says so.
+ * (src/tune/define.ts).
  */
 import { realpathSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -38,6 +39,7 @@ import { interruptSignal, runWorker } from './worker.js';
 import { DEFAULT_STORAGE } from '../store/open.js';
 import { basename, extname } from 'node:path';
 import { augmentPreviewCommand } from './augment-preview.js';
+import { dashboardCommand, DEFAULT_DASHBOARD_PORT } from './dashboard.js';
 
 const USAGE = `usage: trainkit <command> [options]
 
@@ -83,7 +85,11 @@ commands:
   worker FILE.ts [--storage URL] [--study NAME] [--concurrency C] [...tune's options]
                                         join a study from any machine that reaches the store
                                         (--trials defaults to the budget tune recorded)
-  dashboard                             not built yet (the command center)
+  dashboard [--storage URL] [--port N] [--host H] [--study NAME]
+                                        the command center: every trial's curves, live, in the
+                                        browser; serves the store (default ${DEFAULT_STORAGE}) on
+                                        http://127.0.0.1:N (default ${DEFAULT_DASHBOARD_PORT}; 0: any free port)
+                                        until Ctrl-C; --host 0.0.0.0 serves other machines too
   augment-preview [--dataset fashion-mnist|DIR] [--out DIR]  a PNG grid of images under each augmentation
 
 A run FILE (TypeScript or JavaScript) has a default export
@@ -103,7 +109,6 @@ A tune FILE has a default export
   });
 `;
 
-const PLANNED = new Set(['dashboard']);
 const SEARCH_OPTIONS = {
   storage: { type: 'string' },
   study: { type: 'string' },
@@ -273,9 +278,26 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
       interrupt.dispose();
     }
   }
-  if (PLANNED.has(command)) {
-    log(`trainkit ${command}: not built yet (the hyperparameter search is planned).`);
-    return 2;
+  if (command === 'dashboard') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { storage: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, study: { type: 'string' } },
+    });
+    if (positionals.length > 0) throw new TrainkitError(`dashboard takes no FILE (got ${JSON.stringify(positionals[0])}); e.g. trainkit dashboard --storage sqlite:./trainkit.db`);
+    const interrupt = interruptSignal();
+    try {
+      return await dashboardCommand({
+        storage: values.storage ?? process.env.TRAINKIT_STORAGE ?? DEFAULT_STORAGE,
+        port: values.port === undefined ? DEFAULT_DASHBOARD_PORT : portNumber('--port', values.port),
+        ...(values.host === undefined ? {} : { host: hostName('--host', values.host) }),
+        ...(values.study === undefined ? {} : { study: values.study }),
+        log,
+        signal: interrupt.signal,
+      });
+    } finally {
+      interrupt.dispose();
+    }
   }
   log(`Unknown command: ${JSON.stringify(command)}\n\n${USAGE}`);
   return 2;
@@ -291,6 +313,18 @@ function nonNegativeInt(option: string, text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 0) throw new TrainkitError(`Invalid ${option}: ${JSON.stringify(text)} (expected an integer >= 0)`);
   return n;
+}
+
+function portNumber(option: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new TrainkitError(`Invalid ${option}: ${JSON.stringify(text)} (expected an integer from 0 (any free port) to 65535)`);
+  return n;
+}
+
+function hostName(option: string, text: string): string {
+  if (!/^[A-Za-z0-9.:[\]%_-]+$/.test(text))
+    throw new TrainkitError(`Invalid ${option}: ${JSON.stringify(text)} (expected an IP address or host name, e.g. 127.0.0.1, or 0.0.0.0 for every interface)`);
+  return text;
 }
 
 function positiveNumber(option: string, text: string): number {

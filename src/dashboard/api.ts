@@ -11,7 +11,8 @@
  *   GET /                                          → the command-center page; GET /assets/* its files
  *
  * Names in paths are URI-encoded. Unknown routes and studies: 404 with ApiError. Times are ms since
- * the epoch (the store's clock).
+ * the epoch (the store's clock). JSON has no NaN or ±Infinity: such numbers (a diverged loss) arrive
+ * as null, in values and in points alike.
  */
 import type { Curves, Points } from '../report/curves.js';
 import type { Choice, Direction, Distribution, ParamValue, TrialState } from '../store/types.js';
@@ -68,6 +69,7 @@ export interface Finding {
 export interface TrialDetail extends TrialSummary {
   /** 'intermediate' (the reported value) and every recorded curve (report/curves.ts), each ≤ `points` within [from, to]. */
   curves: Curves;
+  /** The trial's user attributes, but the epoch records (`epoch:<n>`): those are `curves`. */
   userAttrs: Record<string, unknown>;
   diagnosis: Finding[];
 }

@@ -19,15 +19,16 @@
  * - When the study disappears (deleted, or replaced by a new study of the same name: its change
  *   sequence starts over), subscribers get `study-deleted` and the stream ends; the browser's
  *   reconnection then gets 404 and stops.
- * - A client that does not read (more than MAX_BUFFERED bytes queued) is disconnected rather than
- *   buffered without bound; a client that goes away is forgotten at once.
+ * - A client that does not read (more than MAX_BUFFERED bytes queued beyond its snapshot) is
+ *   disconnected rather than buffered without bound; a client that goes away is forgotten at once.
  * - A store error other than a missing study (a database busy for a moment) is retried at the
  *   next poll; subscribers see nothing of it.
  *
  * Read-only, deliberately: the feed never calls `reapStale`, although the store contract invites
- * "any process that touches the study" to. Reaping writes (it fails trials and enqueues retries);
- * a viewer must be able to hold a read-only account on PostgreSQL, must not change a study by
- * being opened, and must not race the study's own workers, which reap before each claim anyway.
+ * "any process that touches the study" to. Reaping writes (it fails trials and enqueues retries):
+ * a viewer must not change a study by being opened (its grace period and retry budget are the
+ * search's settings, which the dashboard does not know), and the study's own workers reap before
+ * each claim anyway.
  * A trial whose worker died therefore shows as running until a worker (or `trainkit tune`) reaps it.
  *
  * Memory: the feed keeps every trial's fields and intermediate points (16 bytes a point in a
@@ -89,6 +90,8 @@ export function viewSummary(v: TrialView, max: number): TrialSummary {
 
 interface Subscriber {
   res: ServerResponse;
+  /** Bytes it may have queued: its snapshot's size plus maxBuffered (a snapshot may be large; updates must drain). */
+  allowance: number;
 }
 
 interface Feed {
@@ -120,14 +123,14 @@ export interface EventHub {
  * const hub = eventHub(store);
  * await hub.subscribe(study, res, 1000);
  */
-export function eventHub(store: TrialStore, o: { pollMs?: number; heartbeatMs?: number } = {}): EventHub {
-  const { pollMs, heartbeatMs } = { pollMs: POLL_MS, heartbeatMs: HEARTBEAT_MS, ...o };
+export function eventHub(store: TrialStore, o: { pollMs?: number; heartbeatMs?: number; maxBuffered?: number } = {}): EventHub {
+  const { pollMs, heartbeatMs, maxBuffered } = { pollMs: POLL_MS, heartbeatMs: HEARTBEAT_MS, maxBuffered: MAX_BUFFERED, ...o };
   const feeds = new Map<number, Feed>();
 
   const send = (sub: Subscriber, text: string): void => {
     if (sub.res.destroyed || sub.res.writableEnded) return;
     sub.res.write(text);
-    if (sub.res.writableLength > MAX_BUFFERED) sub.res.destroy();
+    if (sub.res.writableLength > sub.allowance) sub.res.destroy();
   };
   const event = (e: StudyEvent): string => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
 
@@ -222,8 +225,10 @@ export function eventHub(store: TrialStore, o: { pollMs?: number; heartbeatMs?: 
         leave(feed);
         return;
       }
-      const sub: Subscriber = { res };
-      send(sub, event({ type: 'snapshot', trials: [...feed.view.values()].sort((a, b) => a.fields.number - b.fields.number).map((v) => viewSummary(v, points)) }));
+      const trials = [...feed.view.values()].sort((a, b) => a.fields.number - b.fields.number).map((v) => viewSummary(v, points));
+      const snapshot = event({ type: 'snapshot', trials });
+      const sub: Subscriber = { res, allowance: Buffer.byteLength(snapshot) + maxBuffered };
+      send(sub, snapshot);
       feed.subscribers.add(sub);
       res.on('close', () => leave(feed!, sub));
     },

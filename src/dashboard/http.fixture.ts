@@ -42,6 +42,8 @@ export interface EventStream {
   ended: Promise<void>;
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** Stops reading (the server's writes then queue up). */
+  pause(): void;
   close(): void;
 }
 
@@ -60,6 +62,7 @@ export function openEvents(url: string): Promise<EventStream> {
         status: res.statusCode ?? 0,
         headers: res.headers,
         close: () => req.destroy(),
+        pause: () => res.pause(),
         async next(type, timeoutMs = 5000) {
           const deadline = Date.now() + timeoutMs;
           for (;;) {
@@ -77,8 +80,13 @@ export function openEvents(url: string): Promise<EventStream> {
           }
         },
       };
+      // Chunks are kept apart until one ends a message: joining a big snapshot chunk by chunk would copy it each time.
+      const pending: string[] = [];
       res.on('data', (chunk: string) => {
-        buffer += chunk;
+        const tail = pending.length > 0 ? pending[pending.length - 1].slice(-1) : buffer.slice(-1);
+        pending.push(chunk);
+        if (!(tail + chunk).includes('\n\n')) return;
+        buffer += pending.splice(0).join('');
         for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, i);
           buffer = buffer.slice(i + 2);

@@ -6,7 +6,7 @@
  * request path onto the file system: a page asset is looked up by its exact name in a fixed
  * in-memory map. So `..` can never climb anywhere; on top of that, any target that is not plain
  * origin-form (starting with a single '/'), that holds a backslash, an empty segment (`//`),
- * a `.` or `..` segment (raw, %2e-encoded or double-encoded), a NUL, or a segment that does not
+ * a `.` or `..` segment (raw, %2e-encoded or encoded several times), a NUL, or a segment that does not
  * decode, is refused outright. WHATWG `new URL()` is deliberately not used on the path: it
  * resolves `/a/%2e%2e/b` to `/b` before anyone can look.
  *
@@ -63,7 +63,7 @@ function routeOf(s: readonly string[]): Route | undefined {
 
 /**
  * The path's segments, decoded once; undefined when one is empty, does not decode, or (decoded
- * once or twice) holds a '.' or '..' path component, a backslash or a NUL. A study literally named
+ * once, twice or more) holds a '.' or '..' path component, a backslash or a NUL. A study literally named
  * '../x' therefore cannot be opened: a fair price for a rule with no exceptions.
  */
 function decodeSegments(path: string): string[] | undefined {
@@ -71,8 +71,12 @@ function decodeSegments(path: string): string[] | undefined {
   for (const raw of path.split('/')) {
     const once = decode(raw);
     if (once === undefined || once === '') return undefined;
-    const twice = decode(once) ?? once; // a '%' that does not decode again is part of the name
-    if (unsafe(once) || unsafe(twice)) return undefined;
+    // Decoded again and again until it stops changing (a '%' that does not decode is part of the name).
+    for (let form: string | undefined = once, i = 0; form !== undefined && i < 8; i++) {
+      if (unsafe(form)) return undefined;
+      const next = decode(form);
+      form = next === form ? undefined : next;
+    }
     out.push(once);
   }
   return out;

@@ -279,7 +279,7 @@ test('every answer carries the security headers; the page has no inline script o
       assert.equal(body.trim(), '', 'no inline script');
     }
     assert.doesNotMatch(page.body, /<style\b|\sstyle=|\son[a-z]+=/i, 'no inline style or event handler');
-    for (const [, ref] of page.body.matchAll(/(?:src|href)="([^"]+)"/g)) assert.equal((await rawGet(d.url, ref)).status, 200, ref);
+    for (const [, ref] of page.body.matchAll(/(?:src|href)="(\/[^"]*)"/g)) assert.equal((await rawGet(d.url, ref)).status, 200, `${ref} is served`);
     assert.match((await rawGet(d.url, '/assets/app.js')).headers['content-type'], /^text\/javascript/);
     assert.match((await rawGet(d.url, '/assets/app.css')).headers['content-type'], /^text\/css/);
   } finally {
