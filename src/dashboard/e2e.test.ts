@@ -202,6 +202,7 @@ test('the study overview draws its charts, importance and trial table', { skip, 
   const sgd = await page.$$eval('[data-testid="trial-row"]', (rows) => rows.map((r) => r.textContent ?? ''));
   assert.ok(sgd.length >= 1 && sgd.every((t) => t.includes('sgd')));
   await page.fill('[data-testid="table-filter"]', '');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: screenshotPath('e2e-overview'), fullPage: true });
   assert.deepEqual(watched.dialogs, []);
   assert.deepEqual(watched.errors, []);

@@ -10,10 +10,14 @@ export const INK = '#1f2937';
 export const MUTED = '#6b7280';
 export const GRID = '#e5e7eb';
 
-/** Sizes the canvas's backing store to its CSS box × devicePixelRatio; returns a context in CSS pixels. */
-export function fitCanvas(canvas: HTMLCanvasElement, height?: number): { ctx: CanvasRenderingContext2D; w: number; h: number } {
+/**
+ * Sizes the canvas's backing store to its CSS box × devicePixelRatio; returns a context in CSS
+ * pixels. `height` and `width` given: the caller measured them (reading them here would force a
+ * layout per canvas when many are drawn in a row).
+ */
+export function fitCanvas(canvas: HTMLCanvasElement, height?: number, width?: number): { ctx: CanvasRenderingContext2D; w: number; h: number } {
   const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth || Number(canvas.getAttribute('width')) || 300;
+  const w = width || canvas.clientWidth || 300;
   const h = height ?? (canvas.clientHeight || 150);
   const bw = Math.round(w * dpr);
   const bh = Math.round(h * dpr);

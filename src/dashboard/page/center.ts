@@ -5,11 +5,13 @@
  * newest, oldest), filters by state, keeps the top k and sets the smoothing.
  *
  * Cheap at 1,000 and more trials:
- * - every card is a small fixed-size box built once and kept (sorting moves nodes, never rebuilds);
- * - a card's canvas is drawn only while the card is in or near the viewport (IntersectionObserver),
- *   and redrawn only when its trial changed, batched into one animation frame;
- * - the server downsamples each curve to about one point per card pixel (`points`), fewer when there
- *   are very many trials (POINT_BUDGET), so the first snapshot stays a few MB;
+ * - every card is a small fixed-size box made once and kept (sorting moves nodes, never rebuilds);
+ *   its contents are built the first time it comes in or near the viewport (IntersectionObserver),
+ *   so the first render builds some 40 cards' worth of DOM, not 1,000 (or 10,000);
+ * - a card's canvas is drawn only while the card is in or near the viewport, and redrawn only when
+ *   its trial changed, batched into one animation frame (every size read before any drawing);
+ * - the server downsamples each curve to about one point per card pixel (cardPoints), fewer when
+ *   there are very many trials (POINT_BUDGET), so the first snapshot stays a few MB;
  * - the cards' CSS uses `content-visibility: auto`, so the browser lays out only the visible ones.
  *
  * The first full render (all cards in the DOM, the visible ones drawn) is marked with
@@ -23,24 +25,50 @@ import { arrange } from './arrange.js';
 import { api } from './client.js';
 import { h, replace, setText } from './dom.js';
 import { elapsed, formatAccuracy, formatDuration, formatNumber, formatParam, plural } from './format.js';
-import { setCrumbs, setLive, studyHeading, notice } from './layout.js';
+import { notice, setCrumbs, setLive, studyFacts, studyHeading, withLiveCounts } from './layout.js';
 import { applyEvent, connectStudy } from './live.js';
 import { hashOf, STATES, type CenterOptions, type SortKey } from './route.js';
 import { debiasedEma } from './smoothing.js';
 import { drawSparkline } from './sparkline.js';
 import { STATE_COLOR } from './theme.js';
 
-/** Points per card curve asked of the server: about one per pixel of a card. */
-const CARD_POINTS = 300;
-/** Points of all cards together, at most: a study of 10,000 trials gets 60 per card, not 300. */
-const POINT_BUDGET = 400_000;
-const MIN_CARD_POINTS = 60;
+/** Points of all cards together, at most: a study of 10,000 trials gets 30 a card. */
+const POINT_BUDGET = 300_000;
+const MIN_CARD_POINTS = 30;
+const MAX_CARD_POINTS = 400;
+/** The cards' grid (app.css): columns at least CARD_MIN_PX wide, GAP_PX apart, in a page with PAGE_PAD_PX of padding; a card's canvas is CARD_INSET_PX narrower than the card. */
+const CARD_MIN_PX = 260;
+const GAP_PX = 10;
+const PAGE_PAD_PX = 40;
+const CARD_INSET_PX = 23;
+
+/**
+ * How many points a card's curve gets from the server: one per CSS pixel of its canvas (the server
+ * keeps each pixel's lowest and highest value), fewer when the study is so large that the whole
+ * snapshot would exceed POINT_BUDGET.
+ */
+export function cardPoints(viewportWidth: number, trials: number): number {
+  const width = Math.min(viewportWidth, 1600) - PAGE_PAD_PX;
+  const columns = Math.max(1, Math.floor((width + GAP_PX) / (CARD_MIN_PX + GAP_PX)));
+  const canvas = (width - GAP_PX * (columns - 1)) / columns - CARD_INSET_PX;
+  const perPixel = Math.min(MAX_CARD_POINTS, Math.round(canvas));
+  return Math.max(MIN_CARD_POINTS, Math.min(perPixel, Math.floor(POINT_BUDGET / Math.max(1, trials))));
+}
+
 /** Cards this far outside the viewport are drawn too, so scrolling shows drawn curves. */
 const NEAR_VIEWPORT = '600px 0px';
 
+/** A card: its box (always in the grid while shown) and, once it came near the viewport, its contents. */
 interface Card {
   trial: TrialSummary;
   el: HTMLAnchorElement;
+  /** Built the first time the card comes near the viewport (a study of 10,000 trials builds ~40). */
+  parts?: CardParts;
+  visible: boolean;
+  dirty: boolean;
+}
+
+interface CardParts {
   canvas: HTMLCanvasElement;
   badge: HTMLElement;
   time: HTMLElement;
@@ -51,8 +79,6 @@ interface Card {
   worker: HTMLElement;
   /** The params as last rendered (JSON), to rebuild the list only when they change. */
   paramsKey: string;
-  visible: boolean;
-  dirty: boolean;
 }
 
 const SORT_LABEL: Record<SortKey, string> = { value: 'best value first', newest: 'newest first', oldest: 'oldest first' };
@@ -65,7 +91,6 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
   const cards = new Map<number, Card>();
   let order: number[] = [];
   let firstRender = false;
-  const cardPoints = Math.max(MIN_CARD_POINTS, Math.min(CARD_POINTS, Math.floor(POINT_BUDGET / Math.max(1, study.trials.total))));
 
   // --- toolbar -------------------------------------------------------------------------------
   const sortSelect = h('select', { 'data-testid': 'sort', 'aria-label': 'Sort' }, ...(['value', 'newest', 'oldest'] as const).map((k) => h('option', { value: k }, SORT_LABEL[k])));
@@ -97,7 +122,9 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
   );
   const grid = h('div', { class: 'cards', 'data-testid': 'cards' });
   const empty = h('div', { class: 'cards-empty' });
-  replace(root, studyHeading(study, 'center'), toolbar, empty, grid);
+  const heading = studyHeading(study, 'center');
+  const facts = heading.querySelector('[data-testid="study-facts"]')!;
+  replace(root, heading, toolbar, empty, grid);
 
   // --- drawing ---------------------------------------------------------------------------------
   let frame = 0;
@@ -106,7 +133,11 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
   };
   function drawDirty(): void {
     frame = 0;
-    for (const card of cards.values()) if (card.dirty && card.visible && card.el.isConnected) drawCard(card);
+    // Measure every canvas first, then draw: a resized canvas invalidates the layout, and reading a
+    // size after that would lay the page out again, once per card.
+    const due = [...cards.values()].filter((card) => card.dirty && card.visible && card.parts !== undefined && card.el.isConnected);
+    const sizes = due.map((card) => [card.parts!.canvas.clientWidth, card.parts!.canvas.clientHeight] as const);
+    due.forEach((card, i) => drawCard(card, card.parts!, sizes[i][0], sizes[i][1]));
     // The first full render: the snapshot's cards are placed and the observer has said which are visible.
     if (!firstRender && trialsReceived && (observed || order.length === 0)) {
       firstRender = true;
@@ -114,13 +145,13 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
       performance.mark('trainkit:first-render');
     }
   }
-  function drawCard(card: Card): void {
+  function drawCard(card: Card, { canvas }: CardParts, width: number, height: number): void {
     const points = card.trial.intermediate;
-    drawSparkline(card.canvas, points, debiasedEma(points, options.beta), STATE_COLOR[card.trial.state]);
+    drawSparkline(canvas, points, debiasedEma(points, options.beta), STATE_COLOR[card.trial.state], width, height);
     card.dirty = false;
-    card.canvas.setAttribute('data-points', String(points.length));
-    card.canvas.setAttribute('data-last-step', String(points.at(-1)?.[0] ?? ''));
-    card.canvas.setAttribute('data-drawn-at', String(Math.round(performance.timeOrigin + performance.now())));
+    canvas.setAttribute('data-points', String(points.length));
+    canvas.setAttribute('data-last-step', String(points.at(-1)?.[0] ?? ''));
+    canvas.setAttribute('data-drawn-at', String(Math.round(performance.timeOrigin + performance.now())));
   }
   /** Whether the observer has reported on the cards at least once (so `visible` means something). */
   let observed = false;
@@ -129,7 +160,9 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
       observed = true;
       for (const e of entries) {
         const card = cards.get(Number((e.target as HTMLElement).dataset.trial));
-        if (card !== undefined) card.visible = e.isIntersecting;
+        if (card === undefined) continue;
+        card.visible = e.isIntersecting;
+        if (card.visible && card.parts === undefined) build(card, Date.now());
       }
       scheduleDraw();
     },
@@ -137,49 +170,60 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
   );
 
   // --- cards -----------------------------------------------------------------------------------
+  /** A card's box: the link, its number and state; the rest waits until it is near the viewport. */
   function makeCard(t: TrialSummary): Card {
-    const canvas = h('canvas', { class: 'spark', 'data-testid': 'curve', role: 'img', 'aria-label': `reported value of trial ${t.number} by step` });
-    const badge = h('span', { class: 'badge', 'data-testid': 'state' });
-    const time = h('span', { class: 'time', title: 'elapsed time' });
-    const valueLabel = h('span', { class: 'k' });
-    const value = h('span', { class: 'v', 'data-testid': 'value' });
-    const acc = h('span', { class: 'v', 'data-testid': 'val-accuracy' });
-    const params = h('dl', { class: 'params', 'data-testid': 'params' });
-    const worker = h('span', { class: 'worker' });
-    const el = h(
-      'a',
-      { class: 'card', 'data-testid': 'trial-card', 'data-trial': t.number, href: hashOf({ view: 'trial', study: study.name, number: t.number }) },
-      h('div', { class: 'card-head' }, h('span', { class: 'num' }, `#${t.number}`), badge, time),
-      canvas,
-      h('div', { class: 'stats' }, h('span', {}, valueLabel, ' ', value), h('span', {}, h('span', { class: 'k' }, 'val acc'), ' ', acc)),
-      params,
-      h('div', { class: 'card-foot' }, worker),
-    );
-    const card: Card = { trial: t, el, canvas, badge, time, valueLabel, value, acc, params, worker, paramsKey: '', visible: false, dirty: true };
+    const el = h('a', { class: 'card', 'data-testid': 'trial-card', 'data-trial': t.number, href: hashOf({ view: 'trial', study: study.name, number: t.number }) });
+    const card: Card = { trial: t, el, visible: false, dirty: true };
     updateCard(card, t, Date.now());
     observer.observe(el);
     return card;
+  }
+
+  function build(card: Card, now: number): void {
+    const t = card.trial;
+    const parts: CardParts = {
+      canvas: h('canvas', { class: 'spark', 'data-testid': 'curve', role: 'img', 'aria-label': `reported value of trial ${t.number} by step` }),
+      badge: h('span', { class: 'badge', 'data-testid': 'state' }),
+      time: h('span', { class: 'time', title: 'elapsed time' }),
+      valueLabel: h('span', { class: 'k' }),
+      value: h('span', { class: 'v', 'data-testid': 'value' }),
+      acc: h('span', { class: 'v', 'data-testid': 'val-accuracy' }),
+      params: h('dl', { class: 'params', 'data-testid': 'params' }),
+      worker: h('span', { class: 'worker' }),
+      paramsKey: '',
+    };
+    card.el.append(
+      h('div', { class: 'card-head' }, h('span', { class: 'num' }, `#${t.number}`), parts.badge, parts.time),
+      parts.canvas,
+      h('div', { class: 'stats' }, h('span', {}, parts.valueLabel, ' ', parts.value), h('span', {}, h('span', { class: 'k' }, 'val acc'), ' ', parts.acc)),
+      parts.params,
+      h('div', { class: 'card-foot' }, parts.worker),
+    );
+    card.parts = parts;
+    updateCard(card, t, now);
   }
 
   function updateCard(card: Card, t: TrialSummary, now: number): void {
     card.trial = t;
     card.dirty = true;
     card.el.setAttribute('data-state', t.state);
-    setText(card.badge, t.state);
-    card.badge.setAttribute('data-state', t.state);
-    setText(card.time, formatDuration(elapsed(t, now)));
+    const p = card.parts;
+    if (p === undefined) return;
+    setText(p.badge, t.state);
+    p.badge.setAttribute('data-state', t.state);
+    setText(p.time, formatDuration(elapsed(t, now)));
     const hasValue = t.value !== undefined;
-    setText(card.valueLabel, hasValue ? 'value' : 'last');
-    setText(card.value, formatNumber(hasValue ? t.value : t.intermediate.at(-1)?.[1]));
-    setText(card.acc, formatAccuracy(t.lastLogs?.val_accuracy));
-    setText(card.worker, t.worker ?? '');
-    card.worker.setAttribute('title', t.worker === undefined ? '' : `worker ${t.worker}`);
+    setText(p.valueLabel, hasValue ? 'value' : 'last');
+    setText(p.value, formatNumber(hasValue ? t.value : t.intermediate.at(-1)?.[1]));
+    setText(p.acc, formatAccuracy(t.lastLogs?.val_accuracy));
+    setText(p.worker, t.worker ?? '');
+    p.worker.setAttribute('title', t.worker === undefined ? '' : `worker ${t.worker}`);
     const key = JSON.stringify(t.params);
-    if (key !== card.paramsKey) {
-      card.paramsKey = key;
+    if (key !== p.paramsKey) {
+      p.paramsKey = key;
       const entries = Object.entries(t.params);
-      replace(card.params, ...entries.map(([name, v]) => h('div', {}, h('dt', {}, name), h('dd', {}, formatParam(v, t.distributions[name])))));
-      if (entries.length === 0) card.params.append(h('div', { class: 'none' }, h('dt', {}, 'no parameters yet')));
+      replace(p.params, ...entries.map(([name, v]) => h('div', {}, h('dt', {}, name), h('dd', {}, formatParam(v, t.distributions[name])))));
+      if (entries.length === 0) p.params.append(h('div', { class: 'none' }, h('dt', {}, 'no parameters yet')));
       card.el.setAttribute('title', entries.map(([name, v]) => `${name} = ${formatParam(v, t.distributions[name])}`).join('\n'));
     }
   }
@@ -195,6 +239,7 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
     }
     const counts: Record<TrialState, number> = { running: 0, complete: 0, pruned: 0, failed: 0, waiting: 0 };
     for (const t of all) counts[t.state]++;
+    if (trialsReceived) setText(facts, studyFacts(withLiveCounts(study, all)));
     allButton.setAttribute('aria-pressed', String(options.states.length === 0));
     for (const [s, { button, count }] of stateButtons) {
       setText(count, String(counts[s]));
@@ -259,12 +304,12 @@ export function commandCenter(root: HTMLElement, study: StudyListItem, initial: 
     place();
     scheduleDraw();
   };
-  const disconnect = connectStudy(api.eventsUrl(study.name, cardPoints), onEvent, setLive);
+  const disconnect = connectStudy(api.eventsUrl(study.name, cardPoints(window.innerWidth, study.trials.total)), onEvent, setLive);
 
   // Elapsed times of running trials tick every second (visible cards only).
   const ticker = setInterval(() => {
     const now = Date.now();
-    for (const card of cards.values()) if (card.visible && card.trial.state === 'running') setText(card.time, formatDuration(elapsed(card.trial, now)));
+    for (const card of cards.values()) if (card.visible && card.parts !== undefined && card.trial.state === 'running') setText(card.parts.time, formatDuration(elapsed(card.trial, now)));
   }, 1000);
 
   return () => {

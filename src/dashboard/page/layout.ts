@@ -3,7 +3,7 @@
  * heading with its tabs (command center / overview), and calm messages for loading, errors and
  * emptiness. All text goes in as text (dom.ts).
  */
-import type { StudyListItem } from '../api.js';
+import type { StudyListItem, TrialSummary } from '../api.js';
 import { h, replace, setText } from './dom.js';
 import { formatNumber, plural } from './format.js';
 import type { LiveStatus } from './live.js';
@@ -31,23 +31,41 @@ export function setLive(status: LiveStatus | 'off'): void {
   setText(el, LIVE_TEXT[status]);
 }
 
-/** The study's heading: name, direction, counts, best value, and the two tabs. */
-export function studyHeading(study: StudyListItem, active: 'center' | 'overview'): HTMLElement {
+/** The study's facts line: direction, counts, best value, sampler, pruner. */
+export function studyFacts(study: StudyListItem): string {
   const c = study.trials;
-  const facts = [
-    `${study.direction === 'minimize' ? 'minimize' : 'maximize'}`,
+  return [
+    study.direction,
     plural(c.total, 'trial'),
     c.running > 0 ? `${c.running} running` : '',
     study.best !== undefined ? `best ${formatNumber(study.best)}` : '',
     study.sampler ?? '',
     study.pruner ?? '',
-  ].filter((s) => s !== '');
+  ]
+    .filter((s) => s !== '')
+    .join(' · ');
+}
+
+/** The study's listing with its counts and best value taken from live trials. */
+export function withLiveCounts(study: StudyListItem, trials: readonly TrialSummary[]): StudyListItem {
+  const counts = { total: trials.length, waiting: 0, running: 0, complete: 0, pruned: 0, failed: 0 };
+  let best: number | undefined;
+  for (const t of trials) {
+    counts[t.state]++;
+    if (t.state !== 'complete' || typeof t.value !== 'number' || Number.isNaN(t.value)) continue;
+    if (best === undefined || (study.direction === 'minimize' ? t.value < best : t.value > best)) best = t.value;
+  }
+  return { ...study, trials: counts, best };
+}
+
+/** The study's heading: name, facts (`[data-testid=study-facts]`, which live views keep current), and the two tabs. */
+export function studyHeading(study: StudyListItem, active: 'center' | 'overview'): HTMLElement {
   const tab = (label: string, href: string, on: boolean): HTMLElement =>
     h('a', { class: on ? 'tab on' : 'tab', href, 'aria-current': on ? 'page' : null }, label);
   return h(
     'div',
     { class: 'study-heading' },
-    h('div', { class: 'title-row' }, h('h1', { 'data-testid': 'study-name' }, study.name), h('p', { class: 'facts', 'data-testid': 'study-facts' }, facts.join(' · '))),
+    h('div', { class: 'title-row' }, h('h1', { 'data-testid': 'study-name' }, study.name), h('p', { class: 'facts', 'data-testid': 'study-facts' }, studyFacts(study))),
     h(
       'nav',
       { class: 'tabs' },

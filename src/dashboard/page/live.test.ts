@@ -41,10 +41,11 @@ test('a snapshot replaces every trial; an update merges fields and inserts point
   assert.equal(trials.size, 0);
 });
 
-test('a snapshot’s points are copied, so later inserts never touch the event', () => {
+test('a snapshot’s trials are taken over, not copied', () => {
   const trials = new Map<number, TrialSummary>();
   const snap = summary(0, [[0, 1]]);
   applyEvent(trials, { type: 'snapshot', trials: [snap] });
+  assert.equal(trials.get(0), snap);
   applyEvent(trials, { type: 'update', trials: [update(snap, [[1, 2]])] });
-  assert.deepEqual(snap.intermediate, [[0, 1]]);
+  assert.deepEqual(trials.get(0)!.intermediate, [[0, 1], [1, 2]]);
 });

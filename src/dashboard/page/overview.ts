@@ -4,7 +4,7 @@
  * the value, the value against each param, every trial's reported curve overlaid (pruned ones
  * dimmed) and the sortable, filterable trial table.
  *
- * The trials come from the study's event stream (a snapshot with OVERLAY_POINTS points per trial,
+ * The trials come from the study's event stream (a snapshot with up to OVERLAY_POINTS points per trial,
  * then updates), the computed parts from /overview; while trials run, the charts are redrawn at most
  * every REDRAW_MS and /overview is fetched again at most every OVERVIEW_MS.
  */
@@ -14,7 +14,7 @@ import { api } from './client.js';
 import { robustRange } from './canvas.js';
 import { h, replace, setText } from './dom.js';
 import { formatNumber } from './format.js';
-import { notice, setCrumbs, setLive, studyHeading } from './layout.js';
+import { notice, setCrumbs, setLive, studyFacts, studyHeading, withLiveCounts } from './layout.js';
 import { applyEvent, connectStudy } from './live.js';
 import { drawOverlay } from './overlay.js';
 import { paramAxis, paramNames } from './param-axis.js';
@@ -24,7 +24,9 @@ import { drawScatter } from './scatter.js';
 import { trialTable } from './table.js';
 import { ACCENT, STATE_COLOR } from './theme.js';
 
+/** Points per trial for the overlay: 150, fewer in very large studies (300,000 in all at most). */
 const OVERLAY_POINTS = 150;
+const POINT_BUDGET = 300_000;
 const REDRAW_MS = 1500;
 const OVERVIEW_MS = 3000;
 
@@ -45,9 +47,11 @@ export function studyOverview(root: HTMLElement, study: StudyListItem): () => vo
   const overlay = h('canvas', { class: 'overlay', 'data-testid': 'overlay-canvas' });
   const table = trialTable(study.name, study.direction);
   const status = h('div');
+  const heading = studyHeading(study, 'overview');
+  const facts = heading.querySelector('[data-testid="study-facts"]')!;
   replace(
     root,
-    studyHeading(study, 'overview'),
+    heading,
     status,
     h(
       'div',
@@ -115,6 +119,7 @@ export function studyOverview(root: HTMLElement, study: StudyListItem): () => vo
 
   function drawTrials(): void {
     const all = [...trials.values()].sort((a, b) => a.number - b.number);
+    setText(facts, studyFacts(withLiveCounts(study, all)));
     const names = paramNames(all);
     const axes = names.map((n) => paramAxis(n, all));
     parcoords.style.height = '300px';
@@ -168,7 +173,7 @@ export function studyOverview(root: HTMLElement, study: StudyListItem): () => vo
   void fetchOverview();
 
   const disconnect = connectStudy(
-    api.eventsUrl(study.name, OVERLAY_POINTS),
+    api.eventsUrl(study.name, Math.max(2, Math.min(OVERLAY_POINTS, Math.floor(POINT_BUDGET / Math.max(1, study.trials.total))))),
     (event) => {
       const applied = applyEvent(trials, event);
       if (applied.deleted) {

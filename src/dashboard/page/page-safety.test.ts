@@ -17,7 +17,7 @@ test('no page module writes HTML (innerHTML, outerHTML, insertAdjacentHTML, docu
 
 test('the page template loads only its own assets and has no inline script', () => {
   const html = readFileSync(new URL('index.html', dir), 'utf8');
-  assert.match(html, /<script defer src="\/assets\/app\.js"><\/script>/);
+  assert.match(html, /<script src="\/assets\/app\.js" defer><\/script>/);
   assert.match(html, /<link rel="stylesheet" href="\/assets\/app\.css">/);
   assert.equal(html.match(/<script/g)?.length, 1);
   assert.doesNotMatch(html, /https?:\/\//, 'no CDN');

@@ -14,8 +14,9 @@ import { formatNumber } from './format.js';
 
 const LOG_SPAN = 1e3;
 
-export function drawSparkline(canvas: HTMLCanvasElement, points: Points, smoothed: Points, color: string): void {
-  const { ctx, w, h } = fitCanvas(canvas);
+/** Draws on `canvas`, whose CSS size the caller measured (`width` × `height`: see center.ts). */
+export function drawSparkline(canvas: HTMLCanvasElement, points: Points, smoothed: Points, color: string, width: number, height: number): void {
+  const { ctx, w, h } = fitCanvas(canvas, height, width);
   ctx.font = FONT;
   if (points.length === 0) {
     ctx.fillStyle = MUTED;
