@@ -79,7 +79,7 @@ export function scale(domain: [number, number], range: [number, number], log = f
   return (v) => range[0] + (f(v) - d0) * k;
 }
 
-/** About `count` round tick values in [lo, hi] (1, 2 or 5 × 10^k apart). */
+/** Round tick values in [lo, hi], 1, 2 or 5 × 10^k apart: the smallest such step that gives at most `count` intervals. */
 export function niceTicks(lo: number, hi: number, count = 4): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
@@ -90,13 +90,13 @@ export function niceTicks(lo: number, hi: number, count = 4): number[] {
   return out;
 }
 
-/** Powers of ten in [lo, hi] (lo > 0), thinned to at most ~6. */
+/** Powers of ten in [lo, hi] (lo > 0), thinned to at most ~6; [lo, hi] when none is inside. */
 export function logTicks(lo: number, hi: number): number[] {
-  const a = Math.ceil(Math.log10(lo));
-  const b = Math.floor(Math.log10(hi));
+  const a = Math.ceil(Math.log10(lo) - 1e-9);
+  const b = Math.floor(Math.log10(hi) + 1e-9);
   const every = Math.max(1, Math.ceil((b - a + 1) / 6));
   const out: number[] = [];
-  for (let e = a; e <= b; e += every) out.push(10 ** e);
+  for (let e = a; e <= b; e += every) out.push(Number(`1e${e}`));
   return out.length > 0 ? out : [lo, hi];
 }
 

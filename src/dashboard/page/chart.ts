@@ -12,6 +12,7 @@
  */
 import uPlot from 'uplot';
 import type { Points } from '../api.js';
+import { logTicks } from './canvas.js';
 import { h } from './dom.js';
 import { formatNumber } from './format.js';
 
@@ -156,8 +157,9 @@ export function chart(spec: ChartSpec, width: number): Chart {
         ticks: { stroke: '#e5e7eb' },
         font: '11px system-ui, sans-serif',
         size: 56,
-        // Log axes: label the powers of ten only (uPlot also draws the 2…9 minor ticks).
-        values: (_u, ticks) => ticks.map((t) => (t == null ? '' : spec.yLog && !Number.isInteger(Math.round(Math.log10(t) * 1e6) / 1e6) ? '' : formatNumber(t, 3))),
+        // Log axes: grid lines and labels at powers of ten only (uPlot's default adds 2…9 × 10^k).
+        splits: spec.yLog ? (_u, _i, min, max) => logTicks(min, max) : undefined,
+        values: (_u, ticks) => ticks.map((t) => (t == null ? '' : formatNumber(t, 3))),
       },
     ],
     series: [
