@@ -159,6 +159,7 @@ export function chart(spec: ChartSpec, width: number): Chart {
         size: 56,
         // Log axes: grid lines and labels at powers of ten only (uPlot's default adds 2…9 × 10^k).
         splits: spec.yLog ? (_u, _i, min, max) => logTicks(min, max) : undefined,
+        filter: spec.yLog ? (_u, splits) => splits : undefined,
         values: (_u, ticks) => ticks.map((t) => (t == null ? '' : formatNumber(t, 3))),
       },
     ],
