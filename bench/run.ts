@@ -6,7 +6,7 @@
  *
  *   npm run bench                    all of them
  *   npm run bench -- optimizers      only bench/optimizers.ts (names: optimizers, engine, training, augment,
- *                                    store, search-quality, search-fashion)
+ *                                    store, search-quality, search-fashion, dashboard)
  *   npm run bench -- --skip-time-to-accuracy
  *                                    all, without the slow time-to-91% runs of bench/training.ts
  *   npm run bench -- --cap-s 1500    the time-to-91% runs capped at 1500 s each (default 900)
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { writeBenchmarksDoc } from './report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['optimizers', 'engine', 'training', 'augment', 'store', 'search-quality', 'search-fashion'] as const;
+const BENCHES = ['optimizers', 'engine', 'training', 'augment', 'store', 'search-quality', 'search-fashion', 'dashboard'] as const;
 
 const args = process.argv.slice(2);
 const skipTta = args.includes('--skip-time-to-accuracy');
@@ -71,6 +71,15 @@ if (eng?.targets?.fixedVsPytorch)
 
 for (const t of Object.values(read('training')?.targets ?? {}) as any[])
   if (t) rows.push({ measure: t.measure, ratio: t.ratio, target: `>= ${t.target}`, met: t.met });
+const dash = read('dashboard');
+if (dash?.firstRender)
+  rows.push({ measure: `command center first render (warm), 1,000 trials × 1,000 points: ms / 1,500 ms`, ratio: dash.firstRender.warmMedianMs / dash.firstRender.targetMs, target: '< 1.0', met: dash.firstRender.met });
+if (dash?.reportToScreen)
+  rows.push({ measure: `trial.report → point on screen (max of ${dash.reportToScreen.samples}): ms / 1,000 ms`, ratio: dash.reportToScreen.maxMs / dash.reportToScreen.targetMs, target: '< 1.0', met: dash.reportToScreen.met });
+if (dash?.firstRender)
+  console.log(`\nCommand center, 1,000 trials × 1,000 points: first render ${(dash.firstRender.warmMedianMs / 1000).toFixed(2)} s warm, ${(dash.firstRender.coldMs / 1000).toFixed(2)} s cold (the server's feed reads the study first)`);
+if (dash?.firstRender10k)
+  console.log(`Command center, 10,000 trials × 100 points: first render ${(dash.firstRender10k.warmMedianMs / 1000).toFixed(2)} s warm, ${(dash.firstRender10k.coldMs / 1000).toFixed(2)} s cold`);
 const tta = read('training')?.timeToAccuracy;
 if (tta?.trainkit?.tta && tta?.pytorch?.tta) {
   const show = (r: any) => (r.reached ? `${Math.round(r.seconds)} s` : `not reached in ${Math.round(r.wallSeconds ?? r.seconds)} s (best ${r.bestAccuracy})`);
