@@ -1,6 +1,6 @@
 /**
  * Search quality on a real task: the search of the main job (examples/tune-fashion.ts — an MLP on
- * Fashion-MNIST, six hyperparameters, up to 9 epochs, validation loss after every epoch) run for the
+ * Fashion-MNIST, six hyperparameters, up to 15 epochs, validation loss after every epoch) run for the
  * same wall-clock budget by trainkit (TPE with constant liar + ASHA, SQLite store) and by Optuna 3.1
  * + PyTorch 1.13 (the same: TPESampler(constant_liar=True, n_startup_trials=8) +
  * SuccessiveHalvingPruner(1, 3), RDB SQLite store; bench/search_fashion_optuna.py), each with 2 worker
@@ -23,7 +23,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createStudy, fashionMnist, loadStudy, successiveHalvingPruner, tpeSampler, trainValidationSplit, useBestBackend, type FrozenTrial } from 'trainkit';
+import { createStudy, loadStudy, successiveHalvingPruner, tpeSampler, useBestBackend, type FrozenTrial } from 'trainkit';
 import { openblasEnv, PYTHON } from './lib/torch.js';
 
 const searchOptions = (seed: number) => ({
@@ -76,10 +76,9 @@ async function main(): Promise<void> {
   const started = new Date().toISOString();
   const load0 = os.loadavg();
 
-  // The same images on both sides: examples/tune-fashion.ts's split (first 20,000, 20% stratified, seed 0).
-  const limit = Number(process.env.TRAINKIT_FASHION_TRAIN || 20000);
-  const split = trainValidationSplit(await fashionMnist({ split: 'train', layout: 'flat', limit }), { validationFraction: 0.2, seed: 0, stratify: true });
-  const epochs = Number(process.env.TRAINKIT_FASHION_EPOCHS || 9);
+  // The same images on both sides: examples/tune-fashion.ts's split.
+  const { fashionData, MAX_EPOCHS: epochs } = await import('../examples/tune-fashion.js');
+  const split = await fashionData();
 
   // trainkit
   const storage = `sqlite:${join(dir, 'trainkit.db')}`;

@@ -54,7 +54,7 @@ const port = env('TRAINKIT_MAIN_PORT', 8080, 0, true);
 /** Every worker builds the same sampler and pruner: TPE (seeded per worker) and ASHA over the epochs. */
 const searchOptions = (seed: number) => ({
   sampler: tpeSampler({ seed, startupTrials: 8 }),
-  // Rungs at epochs 1, 3 and 9 (of MAX_EPOCHS): a third of the trials goes on at each.
+  // Rungs at steps 1, 3 and 9 (epochs are reported from step 0): a third of the trials goes on at each.
   pruner: successiveHalvingPruner({ minResource: 1, reductionFactor: 3 }),
 });
 

@@ -9,8 +9,11 @@
  *
  *   npm run trainkit -- tune examples/tune-fashion.ts --trials 40 --workers 2     (sqlite:./trainkit.db)
  *
- * TRAINKIT_FASHION_TRAIN sets the training images (default 20000, of which 20% are held out for
- * validation) and TRAINKIT_FASHION_EPOCHS the epochs of a full trial (default 9).
+ * TRAINKIT_FASHION_TRAIN sets the training images (default all 60,000, of which 1/6 are held out
+ * for validation) and TRAINKIT_FASHION_EPOCHS the epochs of a full trial (default 15). Measured on 2
+ * cores (one thread per worker, native kernels): a 1-layer MLP trains ~18,000 images/s, so a full
+ * trial takes about 45 s and, with ASHA stopping most trials at epoch 1, 3 or 9, two workers run
+ * about 150 trials in the main job's 9.5 minutes.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TrialPruned, adamw, defineTune, evaluate, fashionMnist, fit, trainValidationSplit, tuneReport, warmupCosine } from 'trainkit';
@@ -24,12 +27,23 @@ const int = (name: string, fallback: number): number => {
 };
 
 /** Epochs of a trial that is never pruned. */
-export const MAX_EPOCHS = int('TRAINKIT_FASHION_EPOCHS', 9);
+export const MAX_EPOCHS = int('TRAINKIT_FASHION_EPOCHS', 15);
 
-// Loaded once per worker process, when the file is imported.
-const all = await fashionMnist({ split: 'train', layout: 'flat', limit: int('TRAINKIT_FASHION_TRAIN', 20000) });
-const test = await fashionMnist({ split: 'test', layout: 'flat' });
-const { train, validation } = trainValidationSplit(all, { validationFraction: 0.2, seed: 0, stratify: true });
+/** The training images (the first N of the 60,000; 1/6 of them held out for validation). */
+export const TRAIN_IMAGES = int('TRAINKIT_FASHION_TRAIN', 60000);
+
+async function load() {
+  const all = await fashionMnist({ split: 'train', layout: 'flat', limit: TRAIN_IMAGES });
+  const test = await fashionMnist({ split: 'test', layout: 'flat' });
+  return { ...trainValidationSplit(all, { validationFraction: 1 / 6, seed: 0, stratify: true }), test };
+}
+let loaded: ReturnType<typeof load> | undefined;
+
+/**
+ * The search's data, loaded once per process on first use (importing this file loads nothing): the
+ * training/validation split of the first TRAIN_IMAGES (with its indices) and the test set.
+ */
+export const fashionData = (): ReturnType<typeof load> => (loaded ??= load());
 
 export default defineTune({
   direction: 'minimize',
@@ -40,6 +54,7 @@ export default defineTune({
     const layers = await trial.suggestInt('layers', 1, 3);
     const dropout = await trial.suggestFloat('dropout', 0, 0.5);
     const batchSize = await trial.suggestCategorical('batchSize', [64, 128, 256]);
+    const { train, validation, test } = await fashionData();
 
     const seed = 1 + trial.number * 10;
     const hidden = Array.from({ length: layers }, (_, i) => [

@@ -157,7 +157,7 @@ test('a trial’s detail shows its curves, parameters and diagnosis', { skip, ti
   for (const [number, rule] of Object.entries(expected)) {
     await page.goto(`${dashboard.url}/#/study/${encodeURIComponent(STUDY)}/trial/${number}`);
     await page.waitForSelector('[data-testid="diagnosis"] h2');
-    const detail = (await (await fetch(`${dashboard.url}/api/studies/${encodeURIComponent(STUDY)}/trials/${number}`)).json()) as { diagnosis: Array<{ rule: string; message: string }> };
+    const detail = (await (await fetch(`${dashboard.url}/api/studies/${encodeURIComponent(STUDY)}/trials/${number}`)).json()) as { diagnosis: Array<{ rule: string; level: string; message: string }> };
     const findings = await page.$$eval('[data-testid="finding"]', (els) => els.map((e) => ({ rule: e.getAttribute('data-rule'), text: e.textContent })));
     assert.equal(findings.length, detail.diagnosis.length, 'one item per finding');
     for (const f of detail.diagnosis) assert.ok(findings.some((g) => g.rule === f.rule && g.text!.includes(f.message)), `finding ${f.rule} is shown in words`);
