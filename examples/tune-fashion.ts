@@ -10,10 +10,11 @@
  *   npm run trainkit -- tune examples/tune-fashion.ts --trials 40 --workers 2     (sqlite:./trainkit.db)
  *
  * TRAINKIT_FASHION_TRAIN sets the training images (default all 60,000, of which 1/6 are held out
- * for validation) and TRAINKIT_FASHION_EPOCHS the epochs of a full trial (default 15). Measured on 2
- * cores (one thread per worker, native kernels): a 1-layer MLP trains ~18,000 images/s, so a full
- * trial takes about 45 s and, with ASHA stopping most trials at epoch 1, 3 or 9, two workers run
- * about 150 trials in the main job's 9.5 minutes.
+ * for validation) and TRAINKIT_FASHION_EPOCHS the epochs of a full trial (default 15). Measured by
+ * `npm start` on 2 cores (2026-12-01, one thread per worker, native kernels, a niced benchmark
+ * running beside it): a full trial took 35 s to 2 min, and with ASHA stopping most trials after
+ * step 1, 3 or 9, two workers ran 40 trials (10 complete, 30 pruned) in 637 s; the best reached
+ * validation loss 0.269 and 89.57% test accuracy.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TrialPruned, adamw, defineTune, evaluate, fashionMnist, fit, trainValidationSplit, tuneReport, warmupCosine } from 'trainkit';
