@@ -1,10 +1,12 @@
 /**
  * Samplers and pruners by name, for the command line (`--sampler`, `--pruner`). An entry is a
  * factory taking the worker's options; adding an algorithm is one line here. A grid needs its
- * space, and hyperband its maximum resource: the command line has neither, so those come from the
- * tune file (`sampler: gridSampler({...})`, `pruner: hyperbandPruner({ maxResource })`).
+ * space, which the command line does not have: it comes from the tune file (`sampler:
+ * gridSampler({...})`). `--pruner hyperband` estimates its maximum resource ('auto'); a tune file
+ * may give it (`pruner: hyperbandPruner({ maxResource: EPOCHS })`).
  */
 import { InvalidArgumentError } from '../errors.js';
+import { hyperbandPruner } from './pruners/hyperband.js';
 import { medianPruner } from './pruners/median.js';
 import { noPruner } from './pruners/nop.js';
 import { successiveHalvingPruner } from './pruners/successive_halving.js';
@@ -39,7 +41,6 @@ export const PRUNERS: Record<PrunerName, (o: FactoryOptions) => Pruner> = {
   noPruner: () => noPruner(),
   medianPruner: () => medianPruner(),
   successiveHalvingPruner: () => successiveHalvingPruner(),
-  hyperbandPruner: () => {
-    throw new InvalidArgumentError('--pruner', 'hyperband', 'a tune file that exports its budget: pruner: hyperbandPruner({ maxResource: EPOCHS })');
-  },
+  // maxResource 'auto': estimated from the first complete trial (a tune file may still give it).
+  hyperbandPruner: () => hyperbandPruner(),
 };

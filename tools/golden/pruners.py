@@ -67,6 +67,7 @@ def run(name, make_pruner, direction, n_trials, steps, parallel, study_name='gol
 
 
 steps30 = list(range(0, 30))
+steps300 = list(range(0, 300))
 # Reports that skip rung steps (rungs at 1, 3, 9, 27), each crossing one rung at a time.
 sparse = [0, 2, 3, 5, 10, 12, 20, 29]
 scenarios = []
@@ -84,6 +85,12 @@ for direction in ['minimize', 'maximize']:
                              direction, 30, sparse, parallel))
         scenarios.append(run('hyperband(maxResource=30)', lambda: HyperbandPruner(min_resource=1, max_resource=30),
                              direction, 40, steps30, parallel, 'hb-study'))
+        # 'auto' resources: nothing is pruned until a trial completes; then min_resource =
+        # max(last step // 100, 1) = 2 (rungs 2, 8, 32, 128) and hyperband's max_resource = last step + 1.
+        scenarios.append(run('successiveHalving(minResource=auto)', lambda: SuccessiveHalvingPruner(min_resource='auto'),
+                             direction, 16, steps300, parallel))
+        scenarios.append(run('hyperband(maxResource=auto)', lambda: HyperbandPruner(min_resource=1, max_resource='auto'),
+                             direction, 24, steps300, parallel, 'hb-study'))
         scenarios.append(run('hyperband(minResource=2, maxResource=30, reductionFactor=2)',
                              lambda: HyperbandPruner(min_resource=2, max_resource=30, reduction_factor=2),
                              direction, 40, steps30, parallel, 'another study'))

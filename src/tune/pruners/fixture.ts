@@ -32,6 +32,7 @@ export async function replay(
 ): Promise<Array<number | null>> {
   const trials: FrozenTrial[] = [];
   const prunedAt: Array<number | null> = [];
+  let clock = 0; // finish times, in the order trials end
   const active: Array<{ t: FrozenTrial; k: number }> = [];
   while (trials.length < nTrials || active.length > 0) {
     while (active.length < parallel && trials.length < nTrials) {
@@ -45,10 +46,12 @@ export async function replay(
       t.intermediate.push([steps[k], v]);
       if (await pruner.shouldPrune(context(s, trials, t))) {
         t.state = 'pruned';
+        t.finished = ++clock;
         prunedAt[t.number] = steps[k];
         active.splice(active.indexOf(slot), 1);
       } else if (k + 1 === steps.length) {
         t.state = 'complete';
+        t.finished = ++clock;
         t.value = v;
         prunedAt[t.number] = null;
         active.splice(active.indexOf(slot), 1);

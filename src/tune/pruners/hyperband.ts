@@ -2,21 +2,25 @@
  * Hyperband over asynchronous successive halving.
  */
 import { InvalidArgumentError } from '../../errors.js';
-import type { Pruner } from '../types.js';
+import type { Pruner, SearchContext } from '../types.js';
 import { checkInteger } from './check.js';
 import { crc32 } from './crc32.js';
-import { ashaShouldPrune, checkSuccessiveHalving } from './successive_halving.js';
+import { ashaShouldPrune, checkSuccessiveHalving, firstCompleteLastStep } from './successive_halving.js';
 
 export interface HyperbandPrunerOptions {
   /** Steps before the first rung of the most aggressive bracket (default 1). */
   minResource?: number;
-  /** The last step a trial can report (required). */
-  maxResource: number;
+  /**
+   * The last step a trial can report, or 'auto' (the default, as Optuna's): the last step of the
+   * study's first complete trial + 1 (see `firstCompleteLastStep`); no trial is pruned before one
+   * completes, and the brackets are fixed then.
+   */
+  maxResource?: number | 'auto';
   /** η (default 3). */
   reductionFactor?: number;
 }
 
-const DEFAULTS = { minResource: 1, reductionFactor: 3 };
+const DEFAULTS = { minResource: 1, reductionFactor: 3, maxResource: 'auto' as number | 'auto' };
 
 /** The brackets' sizes: bracket i (of B) gets ⌈B·η^(B−1−i)/(B−i)⌉ shares of the trials. */
 export function hyperbandBudgets(minResource: number, maxResource: number, reductionFactor: number): number[] {
@@ -44,23 +48,33 @@ export function hyperbandBracket(studyName: string, trialNumber: number, budgets
  * A trial's bracket is a stable hash of (study name, trial number), weighted by the brackets'
  * budgets, so every worker computes the same one from the store alone.
  *
- * Defaults: minResource 1, reductionFactor 3; maxResource is required. Source: Li et al.,
+ * Defaults: minResource 1, reductionFactor 3, maxResource 'auto'. Source: Li et al.,
  * "Hyperband" (JMLR 2018); ASHA (MLSys 2020); bracket assignment and budgets as Optuna 3.1's
  * HyperbandPruner.
  *
  * @example
  * const pruner = hyperbandPruner({ maxResource: 81 }); // 5 brackets, first rungs at 1, 3, 9, 27, 81
  */
-export function hyperbandPruner(options: HyperbandPrunerOptions): Pruner {
+export function hyperbandPruner(options: HyperbandPrunerOptions = {}): Pruner {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('hyperbandPruner options', options, '{ minResource?, maxResource?, reductionFactor? }');
   const o = { ...DEFAULTS, ...options };
   checkSuccessiveHalving({ minResource: o.minResource, reductionFactor: o.reductionFactor, minEarlyStoppingRate: 0 });
-  checkInteger('maxResource', o.maxResource, 1);
-  if (o.maxResource < o.minResource)
-    throw new InvalidArgumentError('maxResource', o.maxResource, `an integer >= minResource (${o.minResource})`);
-  const budgets = hyperbandBudgets(o.minResource, o.maxResource, o.reductionFactor);
+  if (o.maxResource !== 'auto') {
+    checkInteger('maxResource', o.maxResource, 1, "or 'auto'");
+    if (o.maxResource < o.minResource)
+      throw new InvalidArgumentError('maxResource', o.maxResource, `an integer >= minResource (${o.minResource}), or 'auto'`);
+  }
+  const fixed = o.maxResource === 'auto' ? undefined : hyperbandBudgets(o.minResource, o.maxResource, o.reductionFactor);
+  const budgetsOf = (trials: SearchContext['trials']): number[] | undefined => {
+    if (fixed !== undefined) return fixed;
+    const last = firstCompleteLastStep(trials);
+    return last === undefined ? undefined : hyperbandBudgets(o.minResource, Math.max(last + 1, o.minResource), o.reductionFactor);
+  };
   return {
-    description: `hyperband(minResource=${o.minResource}, maxResource=${o.maxResource}, reductionFactor=${o.reductionFactor}; ${budgets.length} brackets)`,
+    description: `hyperband(minResource=${o.minResource}, maxResource=${o.maxResource}, reductionFactor=${o.reductionFactor}${fixed === undefined ? '' : `; ${fixed.length} brackets`})`,
     shouldPrune: ({ study, trials, trial }) => {
+      const budgets = budgetsOf(trials);
+      if (budgets === undefined) return false;
       const bracket = hyperbandBracket(study.name, trial.number, budgets);
       const same = trials.filter((t) => hyperbandBracket(study.name, t.number, budgets) === bracket);
       return ashaShouldPrune(trial, same, study.direction, {

@@ -142,7 +142,9 @@ test('every pruner names a bad option, its value and what would be valid', () =>
     [() => successiveHalvingPruner({ reductionFactor: 1 }), /reductionFactor: 1 \(expected an integer >= 2\)/],
     [() => successiveHalvingPruner({ minEarlyStoppingRate: -2 }), /minEarlyStoppingRate: -2/],
     [() => hyperbandPruner({ maxResource: 0 }), /maxResource: 0/],
-    [() => hyperbandPruner({ minResource: 5, maxResource: 4 }), /maxResource: 4 \(expected an integer >= minResource \(5\)\)/],
+    [() => hyperbandPruner({ minResource: 5, maxResource: 4 }), /maxResource: 4 \(expected an integer >= minResource \(5\), or 'auto'\)/],
+    [() => hyperbandPruner({ maxResource: 'max' as never }), /maxResource: "max" \(expected an integer >= 1 or 'auto'\)/],
+    [() => successiveHalvingPruner({ minResource: 'automatic' as never }), /minResource: "automatic" \(expected an integer >= 1 or 'auto'\)/],
     [() => hyperbandPruner({ maxResource: 30, reductionFactor: 1 }), /reductionFactor: 1/],
   ];
   for (const [make, message] of cases) assert.throws(make, (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message));
@@ -152,4 +154,19 @@ test('pruner descriptions list their options', () => {
   assert.equal(medianPruner().description, 'median(startupTrials=5, warmupSteps=0, intervalSteps=1)');
   assert.equal(successiveHalvingPruner().description, 'successiveHalving(minResource=1, reductionFactor=4, minEarlyStoppingRate=0)');
   assert.equal(hyperbandPruner({ maxResource: 30 }).description, 'hyperband(minResource=1, maxResource=30, reductionFactor=3; 4 brackets)');
+});
+
+test("'auto' resources come from the first trial to complete: no pruning before, rungs from its last step after", async () => {
+  const sh = successiveHalvingPruner({ minResource: 'auto', reductionFactor: 2 });
+  const hb = hyperbandPruner({ reductionFactor: 2 });
+  const leader = trial(0, 'running', [[2, 0.1], [3, 0.1]]);
+  const worse = trial(1, 'running', [[2, 0.9], [3, 0.9]]);
+  for (const p of [sh, hb]) assert.equal(await p.shouldPrune(context(minimize, [leader, worse], worse)), false, `${p.description}: nothing is pruned before a trial completes`);
+  // Trial 2 completed first (finished earlier) with last step 399: minResource = 3, rungs 3, 6, 12...
+  const done = { ...trial(2, 'complete', [[3, 0.2], [399, 0.05]], 0.05), finished: 10 };
+  const later = { ...trial(3, 'complete', [[3, 0.3], [999, 0.04]], 0.04), finished: 20 };
+  assert.equal(await sh.shouldPrune(context(minimize, [leader, worse, done, later], worse)), true, 'worse is judged at step 3 and pruned');
+  const early = trial(4, 'running', [[1, 0.9], [2, 0.9]]);
+  assert.equal(await sh.shouldPrune(context(minimize, [done, later, early], early)), false, 'step 2 is before the first rung (3)');
+  assert.match(hb.description, /maxResource=auto/);
 });

@@ -6,23 +6,47 @@ import type { Pruner } from '../types.js';
 import { checkInteger } from './check.js';
 
 export interface SuccessiveHalvingOptions {
-  /** Steps before the first rung, r (default 1). */
-  minResource?: number;
+  /**
+   * Steps before the first rung, r (default 1), or 'auto': r = max(⌊last step / 100⌋, 1) for the last
+   * step of the study's first complete trial (see `firstCompleteLastStep`); no trial is pruned before
+   * one completes.
+   */
+  minResource?: number | 'auto';
   /** η: each rung keeps the top 1/η and sits η times further (default 4). */
   reductionFactor?: number;
   /** s: the first rung is at r·η^s (default 0). */
   minEarlyStoppingRate?: number;
 }
 
-const DEFAULTS: Required<SuccessiveHalvingOptions> = { minResource: 1, reductionFactor: 4, minEarlyStoppingRate: 0 };
+/** The options once every resource is a number. */
+export type Rungs = { minResource: number; reductionFactor: number; minEarlyStoppingRate: number };
+
+const DEFAULTS = { minResource: 1 as number | 'auto', reductionFactor: 4, minEarlyStoppingRate: 0 };
+
+/**
+ * The last reported step of the study's first complete trial — the one that finished first (ties:
+ * the lower number) — or undefined while none has completed. What the 'auto' resources are estimated
+ * from. Optuna estimates from every complete trial its process sees when it first looks, once; the
+ * first finisher is the same for every worker reading the store, so all judge alike.
+ */
+export function firstCompleteLastStep(trials: readonly FrozenTrial[]): number | undefined {
+  let first: FrozenTrial | undefined;
+  for (const t of trials) {
+    if (t.state !== 'complete' || t.intermediate.length === 0) continue;
+    const a = t.finished ?? Infinity;
+    const b = first?.finished ?? Infinity;
+    if (first === undefined || a < b || (a === b && t.number < first.number)) first = t;
+  }
+  return first?.intermediate.at(-1)?.[0];
+}
 
 /** The step of rung k: r·η^(s+k). */
-export function rungStep(o: Required<SuccessiveHalvingOptions>, k: number): number {
+export function rungStep(o: Rungs, k: number): number {
   return o.minResource * o.reductionFactor ** (o.minEarlyStoppingRate + k);
 }
 
 /** The first rung whose step is beyond `step`: the rung a trial that has reported up to `step` faces next. */
-function nextRung(o: Required<SuccessiveHalvingOptions>, step: number): number {
+function nextRung(o: Rungs, step: number): number {
   let k = 0;
   while (rungStep(o, k) <= step) k++;
   return k;
@@ -35,7 +59,7 @@ function nextRung(o: Required<SuccessiveHalvingOptions>, step: number): number {
  * last report reached: when one report crosses several rungs the store does not say which of them
  * pruned it, and the first is the one it was certainly judged at.
  */
-export function rungValue(trial: FrozenTrial, o: Required<SuccessiveHalvingOptions>, k: number): number | undefined {
+export function rungValue(trial: FrozenTrial, o: Rungs, k: number): number | undefined {
   const last = trial.intermediate.length - 1;
   const i = trial.intermediate.findIndex(([s]) => s >= rungStep(o, k));
   if (i < 0 || Number.isNaN(trial.intermediate[i][1])) return undefined;
@@ -58,7 +82,7 @@ export function ashaShouldPrune(
   trial: FrozenTrial,
   others: readonly FrozenTrial[],
   direction: Direction,
-  o: Required<SuccessiveHalvingOptions>,
+  o: Rungs,
 ): boolean {
   const n = trial.intermediate.length;
   if (n === 0) return false;
@@ -77,8 +101,8 @@ export function ashaShouldPrune(
   return false;
 }
 
-export function checkSuccessiveHalving(o: Required<SuccessiveHalvingOptions>): void {
-  checkInteger('minResource', o.minResource, 1);
+export function checkSuccessiveHalving(o: { minResource: number | 'auto'; reductionFactor: number; minEarlyStoppingRate: number }): void {
+  if (o.minResource !== 'auto') checkInteger('minResource', o.minResource, 1, "or 'auto'");
   checkInteger('reductionFactor', o.reductionFactor, 2);
   checkInteger('minEarlyStoppingRate', o.minEarlyStoppingRate, 0);
 }
@@ -91,7 +115,9 @@ export function checkSuccessiveHalving(o: Required<SuccessiveHalvingOptions>): v
  * waits. A trial's value at a rung is read from its intermediate values (its report at the first
  * step at or after the rung), so every worker judges alike from the store alone.
  *
- * Defaults: minResource 1, reductionFactor 4, minEarlyStoppingRate 0. Source: Li et al., "A System
+ * Defaults: minResource 1, reductionFactor 4, minEarlyStoppingRate 0. `minResource: 'auto'` waits
+ * for the first complete trial and sets r = max(⌊its last step / 100⌋, 1), as Optuna's 'auto'
+ * (estimated from the first finisher, see `firstCompleteLastStep`). Source: Li et al., "A System
  * for Massively Parallel Hyperparameter Tuning" (MLSys 2020); Optuna 3.1's SuccessiveHalvingPruner.
  *
  * @example
@@ -103,6 +129,14 @@ export function successiveHalvingPruner(options: SuccessiveHalvingOptions = {}):
   checkSuccessiveHalving(o);
   return {
     description: `successiveHalving(minResource=${o.minResource}, reductionFactor=${o.reductionFactor}, minEarlyStoppingRate=${o.minEarlyStoppingRate})`,
-    shouldPrune: ({ study, trials, trial }) => ashaShouldPrune(trial, trials, study.direction, o),
+    shouldPrune: ({ study, trials, trial }) => {
+      let minResource = o.minResource;
+      if (minResource === 'auto') {
+        const last = firstCompleteLastStep(trials);
+        if (last === undefined) return false;
+        minResource = Math.max(Math.floor(last / 100), 1);
+      }
+      return ashaShouldPrune(trial, trials, study.direction, { ...o, minResource });
+    },
   };
 }
