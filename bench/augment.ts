@@ -2,8 +2,8 @@
 // 1. throughput: flip + padded crop + colour jitter + cutout on 32×32×3 batches of 128 (CIFAR's
 //    training pipeline), images per second, host draws included;
 // 2. the accuracy effect (bench/lib/augment_accuracy.ts, in its own process): the Fashion-MNIST CNN
-//    trained with and without flip + padded crop at equal epochs and seed, the test accuracy of
-//    each, plain and with mirror / ten-crop test-time augmentation.
+//    trained with and without flip + padded crop (and with the crop alone) at equal epochs and
+//    seed, the test accuracy of each, plain and with mirror / ten-crop test-time augmentation.
 //   node --conditions=trainkit-source --import tsx bench/augment.ts
 //        [--skip-accuracy] [--train-limit 10000] [--epochs 4] [--padding 2] [--seed 1]
 // The accuracy part trains two CNNs: on 2 shared cores, about 10–20 minutes at the defaults.
@@ -64,6 +64,7 @@ if (!flags['skip-accuracy']) {
     const v = flags[k as keyof typeof flags];
     return typeof v === 'string' ? [`--${k}`, v] : [];
   });
+  pass.push('--crop-only'); // the third arm: the padded crop without the flip
   console.log('\ntraining the Fashion-MNIST CNN without and with flip + padded crop (bench/lib/augment_accuracy.ts) ...');
   const { result } = runJson<Record<string, any>>(process.execPath, ['--conditions=trainkit-source', '--import', 'tsx', 'bench/lib/augment_accuracy.ts', ...pass], {
     cwd: root,
@@ -74,7 +75,7 @@ if (!flags['skip-accuracy']) {
   const c = result.config;
   console.log(`\n${c.trainImages} training images, ${c.epochs} epochs, seed ${c.seed}; test accuracy on ${c.testImages} test images:`);
   console.log('| training | plain | mirror TTA (2 views) | ten-crop TTA (10 views) | train s |\n|---|---:|---:|---:|---:|');
-  for (const arm of [result.plain, result.augmented])
+  for (const arm of [result.plain, result.augmented, result.cropOnly].filter(Boolean))
     console.log(`| ${arm.augment} | ${pct(arm.testAccuracy)} | ${pct(arm.mirrorTtaAccuracy)} | ${pct(arm.tenCropTtaAccuracy)} | ${arm.trainSeconds.toFixed(0)} |`);
 }
 
