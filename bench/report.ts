@@ -435,13 +435,14 @@ function augmentSection(file: AugmentFile | undefined, training: TrainingFile | 
   const c = acc?.config;
   const arms = [acc?.plain, acc?.augmented, acc?.cropOnly].filter((a) => a !== undefined);
   const accuracy = table(
-    ['training', 'test accuracy', 'mirror TTA (2 views)', 'ten-crop TTA (10 views)', 'final training loss', 'train s', 'evaluation s'],
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['training', 'test accuracy', 'mirror TTA (2 views)', 'ten-crop TTA (10 views)', 'five-crop TTA (no mirrors)', 'final training loss', 'train s', 'evaluation s'],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     arms.map((a) => [
       a!.augment === 'none' ? 'no augmentation' : `\`${str(a!.augment) ?? '?'}\``,
       show(a!.testAccuracy, (x) => percent(x, 2)),
       show(a!.mirrorTtaAccuracy, (x) => percent(x, 2)),
       show(a!.tenCropTtaAccuracy, (x) => percent(x, 2)),
+      show(a!.fiveCropTtaAccuracy, (x) => percent(x, 2)),
       show(a!.finalTrainLoss, (x) => x.toFixed(4)),
       show(a!.trainSeconds, int),
       show(a!.evalSeconds, int),
@@ -463,8 +464,8 @@ function augmentSection(file: AugmentFile | undefined, training: TrainingFile | 
       ? `The Fashion-MNIST CNN of \`examples/fashion-mnist-cnn.ts\` (${str(c.optimizer) ?? '?'}, ${str(c.schedule) ?? '?'} to peak ${num(c.peakLr) ?? '?'}, batch ${num(c.batch) ?? '?'}) ` +
         `trained on the first ${show(c.trainImages, int)} training images for ${num(c.epochs) ?? '?'} epochs, each time from the same initial weights and data order (seed ${num(c.seed) ?? '?'}): ` +
         `without augmentation, with it${acc?.cropOnly ? ' and with the crop alone' : ''}; each scored on ${show(c.testImages, int)} test images (final weights). ` +
-        `Mirror TTA averages the softmax over each image and its mirror; ten-crop TTA: ${str(c.tenCrop) ?? '?'}. ` +
-        'Evaluation seconds cover all three scores (13 forward passes of the test set). One run (one seed) per arm: the seed-to-seed spread was not measured, so read small differences as noise.'
+        `Mirror TTA averages the softmax over each image and its mirror; ten-crop TTA: ${str(c.tenCrop) ?? '?'}; five-crop TTA: the same windows without the mirrors. ` +
+        'Evaluation seconds cover all four scores (18 forward passes of the test set). One run (one seed) per arm: the seed-to-seed spread was not measured, so read small differences as noise.'
       : `${NOT_MEASURED} (run \`npm run bench:augment\` without --skip-accuracy).`,
     '',
     arms.length ? accuracy : '',

@@ -71,10 +71,25 @@ if (eng?.targets?.fixedVsPytorch)
 
 for (const t of Object.values(read('training')?.targets ?? {}) as any[])
   if (t) rows.push({ measure: t.measure, ratio: t.ratio, target: `>= ${t.target}`, met: t.met });
+const aug = read('augment');
+const pipeline = aug?.throughput?.results?.find((r: any) => r.stage === 'pipeline')?.imagesPerSecond;
+const cnnFit = read('training')?.throughput?.cnn?.['trainkit-fit']?.examplesPerSecond;
+if (pipeline && cnnFit)
+  rows.push({ measure: 'augmentation pipeline images/s (32×32×3) / CNN training ex/s', ratio: pipeline / cnnFit, target: '>= 5', met: pipeline / cnnFit >= 5 });
 const tta = read('training')?.timeToAccuracy;
 if (tta?.trainkit?.tta && tta?.pytorch?.tta) {
   const show = (r: any) => (r.reached ? `${Math.round(r.seconds)} s` : `not reached in ${Math.round(r.wallSeconds ?? r.seconds)} s (best ${r.bestAccuracy})`);
   console.log(`\nTime to 91% Fashion-MNIST test accuracy (CNN): trainkit ${show(tta.trainkit.tta)}, PyTorch ${show(tta.pytorch.tta)}`);
+}
+
+const acc = aug?.accuracy;
+if (acc?.plain && acc?.augmented) {
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  console.log(
+    `\nFashion-MNIST CNN, ${acc.config?.trainImages} images × ${acc.config?.epochs} epochs, test accuracy: no augmentation ${pct(acc.plain.testAccuracy)}, ` +
+      `flip + crop ${pct(acc.augmented.testAccuracy)} (ten-crop TTA ${pct(acc.augmented.tenCropTtaAccuracy)})` +
+      (acc.cropOnly ? `, crop alone ${pct(acc.cropOnly.testAccuracy)} (ten-crop TTA ${pct(acc.cropOnly.tenCropTtaAccuracy)})` : ''),
+  );
 }
 
 console.log(`\n## Summary (${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/*.json)\n`);

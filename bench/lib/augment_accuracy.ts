@@ -14,7 +14,8 @@
  * - mirror TTA: the mean of the softmax over the image and its mirror image (`tta`, 2 views);
  * - ten-crop TTA (`tenCrop`): each test image zero-padded by `padding` pixels, its four corner
  *   28×28 windows and its centre window (the image itself), and their mirrors — the views the
- *   padded-crop training drew its batches from. (The un-padded `tenCrop({ size: [28, 28] })` of a
+ *   padded-crop training drew its batches from;
+ * - five-crop TTA: the same five windows without the mirrors (`tenCrop({ ..., flips: false })`). (The un-padded `tenCrop({ size: [28, 28] })` of a
  *   28×28 image is the image five times; zoomed crops would show the model scales it never saw.)
  * Every score is given for both models, so the TTA effect on the plain model is the control.
  * `--crop-only` adds a third arm trained with the padded crop alone: Fashion-MNIST's footwear all
@@ -94,6 +95,7 @@ const padded = (view: View): View => (x) => tf.tidy(() => view(tf.pad(x, [[0, 0]
 const views = {
   mirror: [(x) => x, (x) => mirrorLeftRight(x)] as View[],
   tenCrop: tenCrop({ size: [28, 28] }).map(padded),
+  fiveCrop: tenCrop({ size: [28, 28], flips: false }).map(padded),
 };
 
 interface Arm {
@@ -103,6 +105,7 @@ interface Arm {
   testAccuracy: number;
   mirrorTtaAccuracy: number;
   tenCropTtaAccuracy: number;
+  fiveCropTtaAccuracy: number;
   evalSeconds: number;
 }
 
@@ -136,6 +139,7 @@ async function arm(kind: ArmKind): Promise<Arm> {
     testAccuracy: accuracy,
     mirrorTtaAccuracy: await ttaAccuracy(model, test, views.mirror),
     tenCropTtaAccuracy: await ttaAccuracy(model, test, views.tenCrop),
+    fiveCropTtaAccuracy: await ttaAccuracy(model, test, views.fiveCrop),
     evalSeconds: (performance.now() - t1) / 1000,
   };
   console.log(JSON.stringify({ arm: result }));

@@ -146,6 +146,8 @@ export interface AugmentArm {
   testAccuracy?: number;
   mirrorTtaAccuracy?: number;
   tenCropTtaAccuracy?: number;
+  /** The ten-crop windows without their mirrors. */
+  fiveCropTtaAccuracy?: number;
   evalSeconds?: number;
 }
 
