@@ -465,6 +465,7 @@ function augmentSection(file: AugmentFile | undefined, training: TrainingFile | 
         `trained on the first ${show(c.trainImages, int)} training images for ${num(c.epochs) ?? '?'} epochs, each time from the same initial weights and data order (seed ${num(c.seed) ?? '?'}): ` +
         `without augmentation, with it${acc?.cropOnly ? ' and with the crop alone' : ''}; each scored on ${show(c.testImages, int)} test images (final weights). ` +
         `Mirror TTA averages the softmax over each image and its mirror; ten-crop TTA: ${str(c.tenCrop) ?? '?'}; five-crop TTA: the same windows without the mirrors. ` +
+        `Measured ${utc(acc?.started) ?? NOT_RECORDED} to ${utc(acc?.finished) ?? NOT_RECORDED}, load average ${list(acc?.loadAverage?.start).map((x) => num(x)?.toFixed(2)).join(', ') || '?'} → ${list(acc?.loadAverage?.end).map((x) => num(x)?.toFixed(2)).join(', ') || '?'}. ` +
         'Evaluation seconds cover all four scores (18 forward passes of the test set). One run (one seed) per arm: the seed-to-seed spread was not measured, so read small differences as noise.'
       : `${NOT_MEASURED} (run \`npm run bench:augment\` without --skip-accuracy).`,
     '',
