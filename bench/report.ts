@@ -451,7 +451,7 @@ function augmentSection(file: AugmentFile | undefined, training: TrainingFile | 
   return [
     '## Augmentation (`bench/augment.ts`)',
     '',
-    'Throughput of a typical training pipeline on the active backend (host draws included; the baseline is the CNN\'s ' +
+    'Throughput of a typical training pipeline on the active backend (host draws included; the median of 9 rounds of 10 batches; the baseline is the CNN\'s ' +
       'training throughput from `bench/results/training.json`, measured in another run). Ratio = images/s / examples/s.',
     '',
     rowTable(rows),

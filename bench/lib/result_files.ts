@@ -153,7 +153,7 @@ export interface AugmentArm {
 
 /** bench/augment.ts: augmentation throughput and the accuracy effect. */
 export interface AugmentFile extends RunRecord {
-  throughput?: { batch?: number[]; results?: Array<{ stage?: string; msPerBatch?: number; imagesPerSecond?: number }> };
+  throughput?: { batch?: number[]; results?: Array<{ stage?: string; msPerBatch?: number; imagesPerSecond?: number; roundsMs?: number[] }> };
   accuracy?: {
     started?: string;
     finished?: string;
