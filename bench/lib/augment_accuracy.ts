@@ -19,7 +19,7 @@
  *   28×28 image is the image five times; zoomed crops would show the model scales it never saw.)
  * Every score is given for both models, so the TTA effect on the plain model is the control.
  * `--crop-only` adds a third arm trained with the padded crop alone: Fashion-MNIST's footwear all
- * points the same way (the top half of a sandal, sneaker or ankle boot holds 5–14× more ink on the
+ * points the same way (the top half of a sandal, sneaker or ankle boot holds 4–14× more ink on the
  * right than on the left, over the training set), so a mirrored shoe is not a picture the test set
  * holds; this arm separates the crop's effect from the flip's.
  * Prints `BENCH_RESULT {json}`; the seconds are wall-clock on a shared machine (reported, not judged).
