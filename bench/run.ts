@@ -11,7 +11,8 @@
  *                                    all, without the slow time-to-91% runs of bench/training.ts
  *   npm run bench -- --cap-s 1500    the time-to-91% runs capped at 1500 s each (default 900)
  * Each benchmark also runs alone with its own flags: `npm run bench:engine -- --skip-torch`,
- * `npm run bench:optimizers -- --backends wasm`.
+ * `npm run bench:optimizers -- --backends wasm`, `npm run bench:augment -- --skip-accuracy` (the
+ * augmentation benchmark trains three CNNs for its accuracy table: about 10 minutes on 2 cores).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
