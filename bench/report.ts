@@ -16,6 +16,7 @@ import { count, int, list, num, percent, sci, secondsBetween, sig3, str, table, 
 import {
   readResults,
   RESULT_FILES,
+  type AugmentFile,
   type BenchResults,
   type BlasCheck,
   type EngineFile,
@@ -53,6 +54,8 @@ const TARGETS = {
   fitVsLayersFit: { bound: '≥', value: 1 },
   /** CNN examples/s, trainkit `fit` / PyTorch on OpenBLAS with 2 threads: at least 0.5× (bench/training.ts, cnnFitVsPytorch). */
   cnnFitVsPytorch: { bound: '≥', value: 0.5 },
+  /** Augmentation images/s (flip + padded crop + colour jitter + cutout, 32×32×3) / the CNN's training examples/s: at least 5×, so augmentation never starves training. */
+  augmentVsCnn: { bound: '≥', value: 5 },
 } as const satisfies Record<string, Target>;
 
 /** One line of a benchmark's table; an undefined value is a measure the result file lacks. */
@@ -410,6 +413,66 @@ function trainingSection(file: TrainingFile | undefined): string {
   ].join('\n');
 }
 
+// ---------------------------------------------------------------- augmentation
+
+function augmentSection(file: AugmentFile | undefined, training: TrainingFile | undefined): string {
+  const stages = list(file?.throughput?.results);
+  const pipeline = stages.find((s) => s.stage === 'pipeline');
+  const cnn = training?.throughput?.cnn?.['trainkit-fit']?.examplesPerSecond;
+  const rows: Row[] = [
+    compare('flip + padded crop + colour jitter + cutout on 32×32×3 batches of 128, images/s, vs the CNN\'s training ex/s', pipeline?.imagesPerSecond, cnn, {
+      baseline: 'CNN `fit` (training.json)',
+      show: int,
+      target: TARGETS.augmentVsCnn,
+    }),
+  ];
+  const perStage = table(
+    ['stage', 'ms per batch of 128', 'images/s'],
+    ['l', 'r', 'r'],
+    stages.map((s) => [str(s.stage) ?? '?', show(s.msPerBatch, sig3), show(s.imagesPerSecond, int)]),
+  );
+  const acc = file?.accuracy ?? undefined;
+  const c = acc?.config;
+  const arms = [acc?.plain, acc?.augmented, acc?.cropOnly].filter((a) => a !== undefined);
+  const accuracy = table(
+    ['training', 'test accuracy', 'mirror TTA (2 views)', 'ten-crop TTA (10 views)', 'five-crop TTA (no mirrors)', 'final training loss', 'train s', 'evaluation s'],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    arms.map((a) => [
+      a!.augment === 'none' ? 'no augmentation' : `\`${str(a!.augment) ?? '?'}\``,
+      show(a!.testAccuracy, (x) => percent(x, 2)),
+      show(a!.mirrorTtaAccuracy, (x) => percent(x, 2)),
+      show(a!.tenCropTtaAccuracy, (x) => percent(x, 2)),
+      show(a!.fiveCropTtaAccuracy, (x) => percent(x, 2)),
+      show(a!.finalTrainLoss, (x) => x.toFixed(4)),
+      show(a!.trainSeconds, int),
+      show(a!.evalSeconds, int),
+    ]),
+  );
+  return [
+    '## Augmentation (`bench/augment.ts`)',
+    '',
+    'Throughput of a typical training pipeline on the active backend (host draws included; the median of 9 rounds of 10 batches; the baseline is the CNN\'s ' +
+      'training throughput from `bench/results/training.json`, measured in another run). Ratio = images/s / examples/s.',
+    '',
+    rowTable(rows),
+    '',
+    stages.length ? perStage : NOT_MEASURED,
+    '',
+    '### The accuracy effect',
+    '',
+    c
+      ? `The Fashion-MNIST CNN of \`examples/fashion-mnist-cnn.ts\` (${str(c.optimizer) ?? '?'}, ${str(c.schedule) ?? '?'} to peak ${num(c.peakLr) ?? '?'}, batch ${num(c.batch) ?? '?'}) ` +
+        `trained on the first ${show(c.trainImages, int)} training images for ${num(c.epochs) ?? '?'} epochs, each time from the same initial weights and data order (seed ${num(c.seed) ?? '?'}): ` +
+        `without augmentation, with it${acc?.cropOnly ? ' and with the crop alone' : ''}; each scored on ${show(c.testImages, int)} test images (final weights). ` +
+        `Mirror TTA averages the softmax over each image and its mirror; ten-crop TTA: ${str(c.tenCrop) ?? '?'}; five-crop TTA: the same windows without the mirrors. ` +
+        `Measured ${utc(acc?.started) ?? NOT_RECORDED} to ${utc(acc?.finished) ?? NOT_RECORDED}, load average ${list(acc?.loadAverage?.start).map((x) => num(x)?.toFixed(2)).join(', ') || '?'} → ${list(acc?.loadAverage?.end).map((x) => num(x)?.toFixed(2)).join(', ') || '?'}. ` +
+        'Evaluation seconds cover all four scores (18 forward passes of the test set). One run (one seed) per arm: the seed-to-seed spread was not measured, so read small differences as noise.'
+      : `${NOT_MEASURED} (run \`npm run bench:augment\` without --skip-accuracy).`,
+    '',
+    arms.length ? accuracy : '',
+  ].join('\n');
+}
+
 // ---------------------------------------------------------------- the page
 
 /** What a reader needs to weigh the numbers; every fact here is in the bench code or was measured on this machine. */
@@ -455,6 +518,8 @@ export function renderBenchmarks(results: BenchResults): string {
     engineSection(results.engine),
     '',
     trainingSection(results.training),
+    '',
+    augmentSection(results.augment, results.training),
     '',
     howToRead(),
     '',

@@ -11,7 +11,8 @@
  *                                    all, without the slow time-to-91% runs of bench/training.ts
  *   npm run bench -- --cap-s 1500    the time-to-91% runs capped at 1500 s each (default 900)
  * Each benchmark also runs alone with its own flags: `npm run bench:engine -- --skip-torch`,
- * `npm run bench:optimizers -- --backends wasm`.
+ * `npm run bench:optimizers -- --backends wasm`, `npm run bench:augment -- --skip-accuracy` (the
+ * augmentation benchmark trains three CNNs for its accuracy table: about 10 minutes on 2 cores).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -80,6 +81,11 @@ if (dash?.firstRender)
   console.log(`\nCommand center, 1,000 trials × 1,000 points: first render ${(dash.firstRender.warmMedianMs / 1000).toFixed(2)} s warm, ${(dash.firstRender.coldMs / 1000).toFixed(2)} s cold (the server's feed reads the study first)`);
 if (dash?.firstRender10k)
   console.log(`Command center, 10,000 trials × 100 points: first render ${(dash.firstRender10k.warmMedianMs / 1000).toFixed(2)} s warm, ${(dash.firstRender10k.coldMs / 1000).toFixed(2)} s cold`);
+const aug = read('augment');
+const pipeline = aug?.throughput?.results?.find((r: any) => r.stage === 'pipeline')?.imagesPerSecond;
+const cnnFit = read('training')?.throughput?.cnn?.['trainkit-fit']?.examplesPerSecond;
+if (pipeline && cnnFit)
+  rows.push({ measure: 'augmentation pipeline images/s (32×32×3) / CNN training ex/s', ratio: pipeline / cnnFit, target: '>= 5', met: pipeline / cnnFit >= 5 });
 const tta = read('training')?.timeToAccuracy;
 if (tta?.trainkit?.tta && tta?.pytorch?.tta) {
   const show = (r: any) => (r.reached ? `${Math.round(r.seconds)} s` : `not reached in ${Math.round(r.wallSeconds ?? r.seconds)} s (best ${r.bestAccuracy})`);
@@ -93,6 +99,15 @@ if (sf?.optuna) {
   const op = best(sf.optuna.trials);
   // Lower is better: the ratio is Optuna's best over trainkit's (>= 1: trainkit found at least as good).
   rows.push({ measure: `Fashion-MNIST search (${sf.seconds} s, ${sf.workers} workers): Optuna's best val loss / trainkit's`, ratio: op / tk, target: '>= 1.0', met: tk <= op });
+}
+const acc = aug?.accuracy;
+if (acc?.plain && acc?.augmented) {
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  console.log(
+    `\nFashion-MNIST CNN, ${acc.config?.trainImages} images × ${acc.config?.epochs} epochs, test accuracy: no augmentation ${pct(acc.plain.testAccuracy)}, ` +
+      `flip + crop ${pct(acc.augmented.testAccuracy)} (ten-crop TTA ${pct(acc.augmented.tenCropTtaAccuracy)})` +
+      (acc.cropOnly ? `, crop alone ${pct(acc.cropOnly.testAccuracy)} (ten-crop TTA ${pct(acc.cropOnly.tenCropTtaAccuracy)})` : ''),
+  );
 }
 
 console.log(`\n## Summary (${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/*.json)\n`);

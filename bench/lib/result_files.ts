@@ -1,5 +1,5 @@
 /**
- * The result files bench/optimizers.ts, bench/engine.ts and bench/training.ts write to
+ * The result files bench/optimizers.ts, bench/engine.ts, bench/training.ts and bench/augment.ts write to
  * bench/results/, as bench/report.ts reads them: every field optional, because an older file (or a
  * run with --skip-torch or --skip-time-to-accuracy) lacks some, and the report must still render.
  */
@@ -138,16 +138,45 @@ export interface TrainingFile extends RunRecord {
   };
 }
 
-/** The three result files; a file that does not exist is undefined. */
+/** One arm of bench/lib/augment_accuracy.ts: the CNN trained without or with augmentation. */
+export interface AugmentArm {
+  augment?: string;
+  trainSeconds?: number;
+  finalTrainLoss?: number;
+  testAccuracy?: number;
+  mirrorTtaAccuracy?: number;
+  tenCropTtaAccuracy?: number;
+  /** The ten-crop windows without their mirrors. */
+  fiveCropTtaAccuracy?: number;
+  evalSeconds?: number;
+}
+
+/** bench/augment.ts: augmentation throughput and the accuracy effect. */
+export interface AugmentFile extends RunRecord {
+  throughput?: { batch?: number[]; results?: Array<{ stage?: string; msPerBatch?: number; imagesPerSecond?: number; roundsMs?: number[] }> };
+  accuracy?: {
+    started?: string;
+    finished?: string;
+    loadAverage?: { start?: number[]; end?: number[] };
+    config?: { trainImages?: number; testImages?: number; epochs?: number; batch?: number; padding?: number; seed?: number; optimizer?: string; peakLr?: number; schedule?: string; tenCrop?: string };
+    plain?: AugmentArm;
+    augmented?: AugmentArm;
+    /** The padded crop without the flip (--crop-only). */
+    cropOnly?: AugmentArm;
+  } | null;
+}
+
+/** The result files; a file that does not exist is undefined. */
 export interface BenchResults {
   optimizers?: OptimizersFile;
   engine?: EngineFile;
   training?: TrainingFile;
+  augment?: AugmentFile;
 }
 
-export const RESULT_FILES = ['optimizers', 'engine', 'training'] as const;
+export const RESULT_FILES = ['optimizers', 'engine', 'training', 'augment'] as const;
 
-/** Reads {optimizers,engine,training}.json in `dir`; a missing file is left out, a malformed one throws naming it. */
+/** Reads {optimizers,engine,training,augment}.json in `dir`; a missing file is left out, a malformed one throws naming it. */
 export function readResults(dir: string): BenchResults {
   const read = (name: string) => {
     const file = join(dir, `${name}.json`);
@@ -158,5 +187,5 @@ export function readResults(dir: string): BenchResults {
       throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
     }
   };
-  return { optimizers: read('optimizers'), engine: read('engine'), training: read('training') };
+  return { optimizers: read('optimizers'), engine: read('engine'), training: read('training'), augment: read('augment') };
 }

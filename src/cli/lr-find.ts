@@ -25,6 +25,8 @@ export async function lrFindCommand(o: LrFindCommandOptions): Promise<LrRangeTes
       optimizer: spec.optimizer,
       batchSize: spec.batchSize ?? 32,
       loss: spec.loss ?? 'softmaxCrossEntropy',
+      ...(spec.augment === undefined ? {} : { augment: spec.augment }),
+      ...(spec.penalty === undefined ? {} : { penalty: spec.penalty }),
       seed: o.seed,
       ...(o.steps === undefined ? {} : { steps: o.steps }),
       ...(o.minLr === undefined ? {} : { minLr: o.minLr }),

@@ -84,6 +84,8 @@ async function runStage(
       epochs,
       batchSize: spec.batchSize ?? 32,
       ...(spec.loss === undefined ? {} : { loss: spec.loss }),
+      ...(spec.augment === undefined ? {} : { augment: spec.augment }),
+      ...(spec.penalty === undefined ? {} : { penalty: spec.penalty }),
       seed: o.seed,
       verbose: 'silent',
       callbacks: [report],

@@ -39,6 +39,9 @@ export interface RecipeSummary {
  * Runs the three checks in order. Step 2 trains with the run's optimizer at a constant rate: the
  * largest value its learning rate takes in the first 1,000 steps (a warmup schedule starts near 0,
  * which would fail the check for the wrong reason). Weights are restored after steps 2 and 3.
+ * Steps 1 and 2 ignore the run's `augment` and `penalty` (they check the model and the data as
+ * they are: a penalty raises the initial loss, augmentation makes a few examples harder to
+ * memorise); step 3 and the searches train with both, as `train` does.
  */
 export async function recipeCommand(o: RecipeCommandOptions): Promise<RecipeSummary> {
   const { spec, ctx, name } = await loadRunFile(o);
@@ -57,7 +60,14 @@ export async function recipeCommand(o: RecipeCommandOptions): Promise<RecipeSumm
     for (let s = 0; s < 1000; s++) peak = Math.max(peak, valueAt(spec.learningRate, s));
     const overfit = await overfitSmallSample(spec.model, spec.data.train, { optimizer: spec.optimizer(peak), batchSize, loss, seed: o.seed });
     say(2, `overfit ${overfit.examples} examples at lr ${peak.toExponential(1)}`, overfit.ok, overfit.verdict, { accuracy: overfit.accuracy, steps: overfit.steps });
-    const lrFind = await lrRangeTest(spec.model, spec.data.train, { optimizer: spec.optimizer, batchSize, loss, seed: o.seed });
+    const lrFind = await lrRangeTest(spec.model, spec.data.train, {
+      optimizer: spec.optimizer,
+      batchSize,
+      loss,
+      seed: o.seed,
+      ...(spec.augment === undefined ? {} : { augment: spec.augment }),
+      ...(spec.penalty === undefined ? {} : { penalty: spec.penalty }),
+    });
     say(3, 'learning-rate range test', undefined, lrFind.verdict, { suggested: lrFind.suggested });
     const page = join(out, 'lr-find.html');
     await writeFileAtomic(page, lrFindReport({ title: `trainkit recipe — ${name}: lr range test`, points: lrFind.points, suggested: lrFind.suggested, minimumLr: lrFind.minimumLr, verdict: lrFind.verdict, meta: { seed: o.seed, backend: ctx.backend, batchSize } }));

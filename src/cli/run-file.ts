@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TrainkitError } from '../errors.js';
+import { InvalidArgumentError, TrainkitError } from '../errors.js';
 import { BACKEND_NAMES, useBackend, useBestBackend, type BackendName } from '../engine/index.js';
 import type { RunContext, RunSpec } from '../train/recipe/run.js';
 import { isFunctionalModel } from '../train/model.js';
@@ -61,6 +61,10 @@ export async function loadRunFile(o: RunFileOptions): Promise<{ spec: RunSpec; c
   const spec = (await factory(ctx)) as RunSpec;
   if (spec === null || typeof spec !== 'object' || spec.model === undefined || spec.data?.train === undefined || typeof spec.optimizer !== 'function' || spec.learningRate === undefined)
     throw new TrainkitError(`${o.file}: the run must return { model, data: { train, validation?, test? }, optimizer: (learningRate) => GradientTransformation, learningRate, ... }`);
+  if (spec.augment !== undefined && typeof spec.augment !== 'function')
+    throw new InvalidArgumentError(`${basename(path)}: augment`, spec.augment, 'an augmentation (batch, rng) => batch, e.g. compose(flipLeftRight(), randomCrop({ size, padding }))');
+  if (spec.penalty !== undefined && typeof spec.penalty !== 'function')
+    throw new InvalidArgumentError(`${basename(path)}: penalty`, spec.penalty, 'a penalty (params) => scalar, e.g. l2Penalty({ lambda: 1e-4 })');
   return { spec, ctx, name: spec.name ?? basename(path, extname(path)) };
 }
 

@@ -105,6 +105,8 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
         logEvery,
         verbose: o.json ? 'silent' : 'progress',
         callbacks,
+        ...(spec.augment === undefined ? {} : { augment: spec.augment }),
+        ...(spec.penalty === undefined ? {} : { penalty: spec.penalty }),
         ...(o.resume === true ? { resumeFrom: ckpt.lastPath } : {}),
       });
     } catch (e) {
@@ -153,7 +155,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
     }
     const wallSeconds = (performance.now() - started) / 1000;
     const info = backendInfo();
-    const config = { file: resolve(o.file), name, epochs, batchSize, logEvery, limit: o.limit ?? null, loss: typeof loss === 'string' ? loss : 'custom', ema: spec.ema ?? null, resumed: o.resume === true };
+    const config = { file: resolve(o.file), name, epochs, batchSize, logEvery, limit: o.limit ?? null, loss: typeof loss === 'string' ? loss : 'custom', ema: spec.ema ?? null, augment: spec.augment !== undefined, penalty: spec.penalty !== undefined, resumed: o.resume === true };
     const results: Record<string, Logs> = { [`final (${split})`]: final, ...(emaLogs ? { [`ema (${split})`]: emaLogs } : {}) };
     const run = {
       command: 'train',

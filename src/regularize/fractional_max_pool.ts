@@ -10,7 +10,10 @@
  *   floor(β)s and ceil(β)s;
  * - `sequence: 'pseudorandom'`: a_i = ceil(β(i + u)) − ceil(βu), u ~ U[0, 1) (the paper's formula).
  * At train time rows and columns get independent sequences from the Rng at every call (shared by the
- * minibatch's images); at test time the sequence is fixed: the pseudorandom one with u = 1/2.
+ * minibatch's images); at test time the sequence is fixed: the pseudorandom one with u = 1/2 —
+ * unless the layer's `randomAtInference` is set, when inference draws regions as training does.
+ * Graham's test-time model averaging (predictions averaged over ~12 draws of the regions) is
+ * `fmpAverage` (fractional_max_pool_average.ts), which sets it for the duration of its draws.
  *
  * The pooling is computed with one-hot selection matrices and matrix products (and elementwise
  * maxima, which send each output's gradient to exactly one input), so it runs and differentiates on
@@ -166,10 +169,17 @@ export interface FractionalMaxPooling2DArgs extends SeededLayerArgs {
   overlapping?: boolean;
   /** Default 'random'. */
   sequence?: PoolingSequenceKind;
+  /**
+   * Draw random regions at inference too (each `predict` call draws new ones from the layer's
+   * generator), for averaging predictions over draws. Saved in the config. Default false: fixed
+   * regions at inference. `fmpAverage` sets it only while it averages.
+   */
+  randomAtInference?: boolean;
 }
 
 /**
- * Fractional max pooling of NHWC images: random regions per training call, fixed ones otherwise.
+ * Fractional max pooling of NHWC images: random regions per training call, fixed ones otherwise
+ * (random ones at inference too when `randomAtInference` is set).
  *
  * @example
  * model.add(new FractionalMaxPooling2D({ poolingRatio: Math.SQRT2, seed: 5 }));
@@ -179,14 +189,18 @@ export class FractionalMaxPooling2D extends SeededLayer {
   readonly poolingRatio: [number, number];
   readonly overlapping: boolean;
   readonly sequence: PoolingSequenceKind;
+  /** Random regions at inference (see the option); may be changed between calls. */
+  randomAtInference: boolean;
 
   constructor(args: FractionalMaxPooling2DArgs) {
     super(args, 'fractional_max_pooling2d');
-    const o = { overlapping: false, sequence: 'random' as PoolingSequenceKind, ...args };
+    const o = { overlapping: false, sequence: 'random' as PoolingSequenceKind, randomAtInference: false, ...args };
     this.poolingRatio = ratios(o.poolingRatio);
     if (typeof o.overlapping !== 'boolean') throw new InvalidArgumentError('overlapping', o.overlapping, 'a boolean');
+    if (typeof o.randomAtInference !== 'boolean') throw new InvalidArgumentError('randomAtInference', o.randomAtInference, 'a boolean');
     this.overlapping = o.overlapping;
     this.sequence = checkSequence(o.sequence);
+    this.randomAtInference = o.randomAtInference;
   }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
@@ -200,7 +214,7 @@ export class FractionalMaxPooling2D extends SeededLayer {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
     return fractionalMaxPool(x, {
       poolingRatio: this.poolingRatio,
-      training: this.isTraining(kwargs),
+      training: this.isTraining(kwargs) || this.randomAtInference,
       rng: this.rng,
       overlapping: this.overlapping,
       sequence: this.sequence,
@@ -213,6 +227,7 @@ export class FractionalMaxPooling2D extends SeededLayer {
       poolingRatio: [...this.poolingRatio],
       overlapping: this.overlapping,
       sequence: this.sequence,
+      randomAtInference: this.randomAtInference,
     };
   }
 }

@@ -26,6 +26,7 @@ export {
   type FractionalMaxPooling2DArgs,
   type PoolingSequenceKind,
 } from './fractional_max_pool.js';
+export { fmpAverage, type FmpAverageOptions } from './fractional_max_pool_average.js';
 export { recomputeBatchNormStatistics, type BatchNormBatch, type RecomputeOptions } from './batch_norm.js';
 export { xavierNormal, xavierUniform, heNormal, heUniform, type HeOptions } from './init.js';
 export { l2Penalty, l1Penalty, elasticNetPenalty, type Penalty, type PenaltyOptions, type ElasticNetOptions } from './penalty.js';

@@ -6,11 +6,13 @@
  * None of PyTorch, Keras or TensorFlow.js ships one.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Augmentation, AugmentBatch } from '../../augment/types.js';
 import { batches, type ArrayDataset } from '../../data/dataset.js';
 import { InvalidArgumentError, checkNumber } from '../../errors.js';
 import { Rng } from '../../engine/rng.js';
 import { adam } from '../../optim/index.js';
 import type { GradientTransformation } from '../../optim/transform.js';
+import type { Penalty } from '../../regularize/penalty.js';
 import type { Schedule } from '../../schedules/schedule.js';
 import { disposeTree } from '../../tree/ops.js';
 import { resolveLoss, type Loss, type LossName } from '../losses.js';
@@ -38,8 +40,12 @@ export interface LrRangeTestOptions {
   divergeFactor?: number;
   /** Default 'softmaxCrossEntropy'. */
   loss?: Loss | LossName;
-  /** Seed of the batch order and the model's generator. Default 0. */
+  /** Seed of the batch order and the model's generator (the augmentation draws from it too). Default 0. */
   seed?: number;
+  /** Applied to every batch of the sweep, as `fit` applies it to training batches. Default: none. */
+  augment?: Augmentation;
+  /** Added to the loss of every step (the recorded loss includes it), as in `fit`. Default: none. */
+  penalty?: Penalty;
 }
 
 export interface LrRangePoint {
@@ -107,6 +113,11 @@ export async function lrRangeTest(model: Model, data: ArrayDataset, options: LrR
   checkNumber('divergeFactor', o.divergeFactor, { min: 1, minExclusive: true });
   if (typeof o.optimizer !== 'function')
     throw new InvalidArgumentError('optimizer', o.optimizer, 'a function (learningRate: Schedule) => GradientTransformation');
+  if (o.augment !== undefined && typeof o.augment !== 'function')
+    throw new InvalidArgumentError('augment', o.augment, 'an augmentation (batch, rng) => batch, e.g. flipLeftRight()');
+  if (o.penalty !== undefined && typeof o.penalty !== 'function')
+    throw new InvalidArgumentError('penalty', o.penalty, 'a penalty (params) => scalar, e.g. l2Penalty({ lambda: 1e-4 })');
+  const { augment, penalty } = o;
   const ratio = o.maxLr / o.minLr;
   const lrAt: Schedule = (s) => o.minLr * ratio ** (Math.min(s, o.steps - 1) / (o.steps - 1));
   const lossFn = resolveLoss(o.loss);
@@ -125,8 +136,13 @@ export async function lrRangeTest(model: Model, data: ArrayDataset, options: LrR
       for (const b of batches(data, { batchSize: o.batchSize, shuffle: true, seed: o.seed, epoch, dropRemainder })) {
         const step = points.length;
         let loss: number;
+        // Augmented tensors are freed with the batch's own (an augmentation may return b.x or b.y itself).
+        let { x, y }: { x: tf.Tensor; y: tf.Tensor } = b;
         try {
-          const out = adapter.lossAndGrads((logits) => lossFn(logits, b.y), b.x, rng);
+          if (augment !== undefined) ({ x, y } = augment(b as AugmentBatch, rng));
+          const lossOf = (logits: tf.Tensor): tf.Scalar =>
+            penalty === undefined ? lossFn(logits, y) : tf.add(lossFn(logits, y), penalty(adapter.trainable()));
+          const out = adapter.lossAndGrads(lossOf, x, rng);
           try {
             state = adapter.update(optimizer, out.grads, state);
             loss = (await out.loss.data())[0];
@@ -134,7 +150,7 @@ export async function lrRangeTest(model: Model, data: ArrayDataset, options: LrR
             disposeTree([out.loss, out.grads, out.logits]);
           }
         } finally {
-          tf.dispose([b.x, b.y]);
+          tf.dispose([...new Set([b.x, b.y, x, y])]);
         }
         avg = beta * avg + (1 - beta) * loss;
         const smoothed = avg / (1 - beta ** (step + 1));

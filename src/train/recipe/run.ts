@@ -3,7 +3,9 @@
  * export is `defineRun(factory)`; the command calls the factory once, after it has chosen the
  * backend, with the command line's seed, epochs and example limit, and trains what it returns.
  */
+import type { Augmentation } from '../../augment/types.js';
 import type { ArrayDataset } from '../../data/dataset.js';
+import type { Penalty } from '../../regularize/penalty.js';
 import type { GradientTransformation } from '../../optim/transform.js';
 import type { ScalarOrSchedule } from '../../schedules/schedule.js';
 import type { Callback } from '../callbacks.js';
@@ -53,6 +55,18 @@ export interface RunSpec {
   ema?: EmaOptions;
   /** A logging step (raw loss, lr, gradient norm in run.json and the report) every N steps. Default 10. */
   logEvery?: number;
+  /**
+   * Applied to every training batch (`fit`'s `augment`: never to validation or test), by `train`,
+   * `lr-find` and `recipe`'s range test and searches; `recipe`'s first two checks (the loss at
+   * initialisation, overfitting a few examples) run without it. E.g.
+   * `compose(flipLeftRight(), randomCrop({ size: [28, 28], padding: 2 }))`. Default: none.
+   */
+  augment?: Augmentation;
+  /**
+   * A term added to the training loss (`fit`'s `penalty`, e.g. `l2Penalty({ lambda: 1e-4 })`), used
+   * where `augment` is; not in validation or test losses. Default: none.
+   */
+  penalty?: Penalty;
 }
 
 /** The factory a run file exports. */
@@ -69,6 +83,8 @@ export type RunDefinition = (ctx: RunContext) => RunSpec | Promise<RunSpec>;
  *   optimizer: (learningRate) => adamw({ learningRate, weightDecay: 0.01 }),
  *   learningRate: 1e-3,
  *   epochs,
+ *   augment: compose(flipLeftRight(), randomCrop({ size: [28, 28], padding: 2 })), // optional
+ *   penalty: l2Penalty({ lambda: 1e-4 }),                                          // optional
  * }));
  */
 export function defineRun(factory: RunDefinition): RunDefinition {
