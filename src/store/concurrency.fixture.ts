@@ -60,8 +60,9 @@ async function startWorker(mode: 'run' | 'hang', url: string, study: string, n: 
 export function storeConcurrency(name: string, fresh: () => Promise<{ url: string; drop(): Promise<void> }>, processes: number, n: number): void {
   test(`${name}: ${processes} processes starting on a fresh database enqueue and run a study of ${n} trials, each trial once, every report kept, and a view following changes() misses nothing`, { timeout: 90_000 }, async () => {
     const db = await fresh();
+    const workers: Worker[] = [];
     try {
-      const workers = await Promise.all(Array.from({ length: processes }, () => startWorker('run', db.url, 'crowd', n)));
+      workers.push(...(await Promise.all(Array.from({ length: processes }, () => startWorker('run', db.url, 'crowd', n)))));
       for (const w of workers) w.child.stdin!.write('go\n'); // all open (and migrate) the fresh database at once, and enqueue
       for (const w of workers) assert.deepEqual(await w.next(), { enqueued: true });
       const store = await openStore(db.url);
@@ -108,6 +109,8 @@ export function storeConcurrency(name: string, fresh: () => Promise<{ url: strin
         await store.close();
       }
     } finally {
+      // A failed assertion (or a worker that died) must not leave the others waiting on stdin.
+      for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
       await db.drop();
     }
   });

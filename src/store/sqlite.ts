@@ -33,14 +33,7 @@ export async function sqliteStore(url: string, options: SqliteStoreOptions = {})
   const o = { ...DEFAULTS, ...options };
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : '';
   if (path === '') throw new InvalidArgumentError('storage', url, "'sqlite:PATH', e.g. sqlite:./trainkit.db");
-  let handle: Database.Database;
-  try {
-    handle = new Database(path, { timeout: o.busyTimeoutMs });
-    handle.pragma('journal_mode = WAL');
-    handle.pragma('synchronous = NORMAL');
-  } catch (e) {
-    throw new StoreError(`${url}: cannot open the SQLite file (${(e as Error).message})`, { cause: e });
-  }
+  const handle = await openWal(url, path, o.busyTimeoutMs);
   const db = sqliteDb(handle, url);
   try {
     await migrate(db);
@@ -104,4 +97,32 @@ function sqliteDb(handle: Database.Database, url: string): SqlDb {
       closed = true;
     },
   };
+}
+
+/** SQLite's "database is locked" family (SQLITE_BUSY, SQLITE_BUSY_RECOVERY, ...). */
+const isBusy = (e: unknown): boolean => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
+
+/**
+ * Opens `path` and switches it to WAL. Switching a fresh file's journal mode takes an exclusive lock,
+ * and SQLite can answer SQLITE_BUSY there without waiting on the busy timeout (measured: one of 8
+ * processes opening a fresh file at once, under load, failed with "database is locked"); so a busy
+ * open is retried, with a growing jittered pause, until `timeoutMs` has passed.
+ */
+async function openWal(url: string, path: string, timeoutMs: number): Promise<Database.Database> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    let handle: Database.Database | undefined;
+    try {
+      handle = new Database(path, { timeout: timeoutMs });
+      handle.pragma('journal_mode = WAL');
+      handle.pragma('synchronous = NORMAL');
+      return handle;
+    } catch (e) {
+      handle?.close();
+      if (!isBusy(e) || Date.now() >= deadline)
+        throw new StoreError(`${url}: cannot open the SQLite file (${(e as Error).message})`, { cause: e });
+      const pause = Math.min(250, 5 * 2 ** attempt) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }
