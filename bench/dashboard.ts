@@ -136,11 +136,15 @@ async function reportToScreen(store: Awaited<ReturnType<typeof openStore>>, page
     const t0 = Date.now();
     await store.report(lease, step, 1 / (step + 1));
     const handle = await page.waitForFunction(
-      ([sel, s]) => {
+      ([sel, s, since]) => {
+        // A drawing of this step or later, made after the report (a card never drawn has no data-last-step:
+        // Number(null) is 0, which would pass step 0 with an old drawing).
         const c = document.querySelector(sel);
-        return c !== null && Number(c.getAttribute('data-last-step')) >= s ? Number(c.getAttribute('data-drawn-at')) : false;
+        const last = c?.getAttribute('data-last-step');
+        const at = Number(c?.getAttribute('data-drawn-at'));
+        return last != null && Number(last) >= s && at >= since ? at : false;
       },
-      [canvas, step] as const,
+      [canvas, step, t0] as const,
       { timeout: 10_000, polling: 'raf' },
     );
     delays.push(Number(await handle.jsonValue()) - t0);
