@@ -3,7 +3,7 @@
 // a run file there that imports 'trainkit', trained with the installed `trainkit` command.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ export default defineRun(async ({ seed, epochs = 20 }) => {
 });
 `;
 
-test('a project that installs the packed tarball trains its own run file with the installed CLI; bad options get one line and status 2', { timeout: 600_000 }, (t) => {
+test('a project that installs the packed tarball trains its own run file with the installed CLI, records it in a store and serves it in the command center; bad options get one line and status 2', { timeout: 600_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'trainkit-user-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const packed = run('npm', ['pack', '--silent', '--pack-destination', dir], repo);
@@ -75,4 +75,30 @@ test('a project that installs the packed tarball trains its own run file with th
   const badFlag = run(cli, ['train', 'train.ts', '--epochs', '0'], project);
   assert.equal(badFlag.status, 2);
   assert.equal(badFlag.stderr.trim(), 'trainkit: Invalid --epochs: "0" (expected a positive integer)');
+
+  // The run recorded in a store, and the installed dashboard serving it: the page comes prebuilt
+  // from the package's dist/ (the project has no esbuild of its own to bundle it).
+  const recorded = run(cli, ['train', 'train.ts', '--backend', 'cpu', '--json', '--out', 'out2', '--storage', 'sqlite:./runs.db', '--study', 'mine'], project);
+  assert.equal(recorded.status, 0, recorded.stderr);
+  const dashboard = spawn(cli, ['dashboard', '--storage', 'sqlite:./runs.db', '--port', '0'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => void dashboard.kill('SIGKILL'));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    dashboard.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+    dashboard.once('exit', (code) => reject(new Error(`trainkit dashboard exited (${code}) before printing its address: ${out}`)));
+  });
+  const studies = (await (await fetch(`${url}/api/studies`)).json()) as Array<{ name: string; trials: { complete: number } }>;
+  assert.deepEqual(studies.map((s) => [s.name, s.trials.complete]), [['mine', 1]]);
+  const page = await fetch(`${url}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<script[^>]+src="\/assets\/app\.js"/);
+  const app = await fetch(`${url}/assets/app.js`);
+  assert.equal(app.status, 200);
+  assert.ok((await app.text()).length > 10_000, 'the bundled page script is served');
+  dashboard.kill('SIGINT');
+  assert.equal(await new Promise((resolve) => dashboard.once('exit', resolve)), 0);
 });
