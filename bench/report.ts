@@ -19,6 +19,8 @@ import {
   type AugmentFile,
   type BenchResults,
   type BlasCheck,
+  type DashboardFile,
+  type SearchFashionFile,
   type EngineFile,
   type OptimizersFile,
   type RunRecord,
@@ -120,8 +122,9 @@ function record(file: RunRecord & OptimizersFile): RunRecord {
 
 function machines(results: BenchResults): string {
   const load = (xs: number[] | undefined) => (Array.isArray(xs) && xs.every((x) => num(x) !== undefined) ? xs.map((x) => x.toFixed(2)).join(', ') : undefined);
+  const key = (name: (typeof RESULT_FILES)[number]): keyof BenchResults => (name === 'search-fashion' ? 'searchFashion' : name);
   const rows = RESULT_FILES.map((name) => {
-    const file = results[name];
+    const file = results[key(name)] as (RunRecord & OptimizersFile) | undefined;
     if (!file) return [`bench/results/${name}.json`, 'not found', '', '', '', '', '', '', ''];
     const r = record(file);
     const took = secondsBetween(r.started, r.finished);
@@ -499,6 +502,52 @@ function howToRead(): string {
   ].join('\n');
 }
 
+function searchFashionSection(file: SearchFashionFile | undefined): string {
+  if (file?.summary === undefined) return '## Search quality on Fashion-MNIST\n\nNo result yet: `npm run bench:search-fashion`.';
+  const pct = (v: number | null | undefined) => (v == null ? '–' : `${(v * 100).toFixed(2)}%`);
+  const marks = Object.keys(Object.values(file.summary)[0]?.bestBy ?? {});
+  const head = `| arm | ${marks.map((m) => (m === 'final' ? 'final' : `by ${Number(m).toFixed(0)} s`)).join(' | ')} | found at | its test accuracy | complete / pruned / failed |`;
+  const rows = Object.entries(file.summary).map(([arm, r]) => {
+    const trials = file.arms?.[arm]?.trials ?? [];
+    const n = (s: string) => trials.filter((t) => t.state === s).length;
+    return `| ${file.arms?.[arm]?.label ?? arm} | ${marks.map((m) => pct(r.bestBy?.[m])).join(' | ')} | ${r.foundAt_s == null ? '–' : `${r.foundAt_s.toFixed(0)} s`} | ${pct(r.testAccuracy)} | ${n('complete')} / ${n('pruned')} / ${n('failed')} |`;
+  });
+  const reach = file.tpeReachedOptunaBestAt_s;
+  return [
+    '## Search quality on Fashion-MNIST',
+    '',
+    `\`bench/search-fashion.ts\`: issue 8's protocol (an MLP of 1–3 layers, per-layer width and dropout, AdamW, up to ${file.epochs ?? 8} epochs, ` +
+      `validation accuracy maximised), ${file.seconds ?? '?'} s of wall clock and ${file.workers ?? '?'} one-thread workers per arm, the arms one after the other. ` +
+      'Best validation accuracy by time (higher is better). Target: trainkit TPE ≥ Optuna at the deadline, and Optuna\'s final quality reached sooner.',
+    '',
+    head,
+    `|---|${marks.map(() => '---:').join('|')}|---:|---:|---|`,
+    ...rows,
+    '',
+    `trainkit TPE reached Optuna's final best: ${reach == null ? 'never' : `at ${reach.toFixed(0)} s`}.`,
+  ].join('\n');
+}
+
+function dashboardSection(file: DashboardFile | undefined): string {
+  if (file?.firstRender === undefined) return '## Command center\n\nNo result yet: `npm run bench:dashboard`.';
+  const s = (ms: number | undefined) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
+  const f = file.firstRender;
+  const t = file.firstRender10k;
+  const r = file.reportToScreen;
+  return [
+    '## Command center',
+    '',
+    `\`bench/dashboard.ts\` in headless Chromium ${file.chromium ?? ''} against a SQLite store. "Cold": the first page after the server starts (its feed reads the whole study first); "warm": a reload.`,
+    '',
+    '| measure | result | target |',
+    '|---|---:|---|',
+    `| first render, ${f.trials} trials × ${f.points} points, warm | ${s(f.warmMedianMs)} | < ${s(f.targetMs)} |`,
+    `| same, cold | ${s(f.coldMs)} | < ${s(f.targetMs)} |`,
+    ...(t === undefined ? [] : [`| first render, ${t.trials} trials × ${t.points} points, warm / cold | ${s(t.warmMedianMs)} / ${s(t.coldMs)} | usable |`]),
+    ...(r === undefined ? [] : [`| \`trial.report\` → point on screen, median / max of ${r.samples} | ${r.medianMs} ms / ${r.maxMs} ms | < ${r.targetMs} ms |`]),
+  ].join('\n');
+}
+
 /** The whole page from the parsed result files (pure: no I/O). */
 export function renderBenchmarks(results: BenchResults): string {
   return [
@@ -520,6 +569,10 @@ export function renderBenchmarks(results: BenchResults): string {
     trainingSection(results.training),
     '',
     augmentSection(results.augment, results.training),
+    '',
+    searchFashionSection(results.searchFashion),
+    '',
+    dashboardSection(results.dashboard),
     '',
     howToRead(),
     '',

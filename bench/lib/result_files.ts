@@ -167,14 +167,34 @@ export interface AugmentFile extends RunRecord {
 }
 
 /** The result files; a file that does not exist is undefined. */
+/** bench/search-fashion.ts: one search per arm, issue 8's protocol. */
+export interface SearchFashionFile extends RunRecord {
+  seconds?: number;
+  workers?: number;
+  epochs?: number;
+  summary?: Record<string, { best?: number | null; testAccuracy?: number | null; foundAt_s?: number | null; bestBy?: Record<string, number | null> }>;
+  tpeReachedOptunaBestAt_s?: number | null;
+  arms?: Record<string, { label?: string; wall_s?: number; trials?: Array<{ state?: string }>; versions?: { blas?: string[] } }>;
+}
+
+/** bench/dashboard.ts: the command center in headless Chromium. */
+export interface DashboardFile extends RunRecord {
+  chromium?: string;
+  firstRender?: { trials?: number; points?: number; coldMs?: number; warmMedianMs?: number; targetMs?: number };
+  firstRender10k?: { trials?: number; points?: number; coldMs?: number; warmMedianMs?: number };
+  reportToScreen?: { samples?: number; medianMs?: number; p95Ms?: number; maxMs?: number; targetMs?: number };
+}
+
 export interface BenchResults {
   optimizers?: OptimizersFile;
   engine?: EngineFile;
   training?: TrainingFile;
   augment?: AugmentFile;
+  searchFashion?: SearchFashionFile;
+  dashboard?: DashboardFile;
 }
 
-export const RESULT_FILES = ['optimizers', 'engine', 'training', 'augment'] as const;
+export const RESULT_FILES = ['optimizers', 'engine', 'training', 'augment', 'search-fashion', 'dashboard'] as const;
 
 /** Reads {optimizers,engine,training,augment}.json in `dir`; a missing file is left out, a malformed one throws naming it. */
 export function readResults(dir: string): BenchResults {
@@ -187,5 +207,12 @@ export function readResults(dir: string): BenchResults {
       throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
     }
   };
-  return { optimizers: read('optimizers'), engine: read('engine'), training: read('training'), augment: read('augment') };
+  return {
+    optimizers: read('optimizers'),
+    engine: read('engine'),
+    training: read('training'),
+    augment: read('augment'),
+    searchFashion: read('search-fashion'),
+    dashboard: read('dashboard'),
+  };
 }
