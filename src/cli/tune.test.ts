@@ -57,11 +57,11 @@ test('tune and worker refuse bad arguments with one line naming the problem', as
     await assert.rejects(run(args), (e: Error) => message.test(e.message) && !e.message.includes('\n'), `${args.join(' ')}`);
 });
 
-test('--sampler and --pruner names map to the registry; a grid or hyperband without their tune-file settings, and unknown names, are refused by name', () => {
+test('--sampler and --pruner names map to the registry (hyperband estimates its maximum resource); a grid without its tune-file space, and unknown names, are refused by name', () => {
   assert.equal(samplerFlag('tpe')({ seed: 3 }).description, 'tpe(seed=3, startupTrials=10, multivariate=false)');
   assert.match(prunerFlag('asha')({}).description, /^successiveHalving\(/);
   assert.throws(() => samplerFlag('grid')({}), /Invalid --sampler: "grid" \(expected a tune file that exports its grid/);
-  assert.throws(() => prunerFlag('hyperband')({}), /Invalid --pruner: "hyperband" \(expected a tune file that exports its budget/);
+  assert.equal(prunerFlag('hyperband')({}).description, 'hyperband(minResource=1, maxResource=auto, reductionFactor=3)');
   assert.throws(() => samplerFlag('bayes'), /Invalid --sampler: "bayes" \(expected one of tpe, random, grid\)/);
   assert.throws(() => prunerFlag('x'), /Invalid --pruner: "x" \(expected one of median, asha, hyperband, none\)/);
 });
