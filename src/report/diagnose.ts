@@ -400,6 +400,19 @@ const pairMeans = (values: Array<[number, number, number]>): Array<[number, numb
   values.slice(1).map(([x, a, b], i) => [x, (a + values[i][1]) / 2, (b + values[i][2]) / 2]);
 
 /**
+ * Aligned (epoch, train, validation) points averaged in pairs (pairMeans), and where the validation
+ * curve had its best before the last pair ('min' for a loss, 'max' for an accuracy) and how both ended.
+ */
+function validationTurn(points: Array<[number, number, number]>, best: 'min' | 'max') {
+  const m = pairMeans(points);
+  const val = m.map(([, , v]) => v);
+  const train = m.map(([, t]) => t);
+  const head = val.slice(0, -1);
+  const extreme = best === 'min' ? Math.min(...head) : Math.max(...head);
+  return { m, val, train, at: head.indexOf(extreme), extreme, endVal: val[val.length - 1], endTrain: train[train.length - 1] };
+}
+
+/**
  * 'overfitting': training and validation diverge. Both curves are read as trailing means of 2
  * epochs (a single noisy validation epoch is not a trend). Problem: the validation loss ends at
  * least OVERFIT_VAL_RISE (10%) above its earlier minimum while the training loss fell at least
@@ -412,14 +425,7 @@ export function overfitting(curves: Curves): Finding | undefined {
   const advice = 'regularise (weight decay, dropout, augmentation), get more data, or stop earlier';
   const losses = aligned(finitePoints(curves.loss), finitePoints(curves.val_loss));
   if (losses.length >= 4) {
-    const m = pairMeans(losses);
-    const val = m.map(([, , v]) => v);
-    const train = m.map(([, t]) => t);
-    const head = val.slice(0, -1);
-    const minVal = Math.min(...head);
-    const at = head.indexOf(minVal);
-    const endVal = val[val.length - 1];
-    const endTrain = train[train.length - 1];
+    const { m, val, train, at, extreme: minVal, endVal, endTrain } = validationTurn(losses, 'min');
     const rise = (endVal - minVal) / minVal;
     const fall = (train[at] - endTrain) / train[at];
     const evidence = { valMin: round(minVal), valMinEpoch: m[at][0], valEnd: round(endVal), trainAtValMin: round(train[at]), trainEnd: round(endTrain) };
@@ -441,14 +447,7 @@ export function overfitting(curves: Curves): Finding | undefined {
   }
   const accs = aligned(finitePoints(curves.accuracy), finitePoints(curves.val_accuracy));
   if (accs.length >= 4) {
-    const m = pairMeans(accs);
-    const val = m.map(([, , v]) => v);
-    const train = m.map(([, t]) => t);
-    const head = val.slice(0, -1);
-    const best = Math.max(...head);
-    const at = head.indexOf(best);
-    const endVal = val[val.length - 1];
-    const endTrain = train[train.length - 1];
+    const { m, train, at, extreme: best, endVal, endTrain } = validationTurn(accs, 'max');
     const evidence = { valBest: round(best), valBestEpoch: m[at][0], valEnd: round(endVal), trainAtValBest: round(train[at]), trainEnd: round(endTrain) };
     if (best - endVal >= OVERFIT_ACCURACY_DROP && endTrain - train[at] >= OVERFIT_ACCURACY_DROP)
       return {
