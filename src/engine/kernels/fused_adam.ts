@@ -21,6 +21,7 @@ export interface AdamUpdateAttrs {
 }
 
 export const ADAM_UPDATE = defineFusedKernel({
+  flushSubnormals: true,
   name: 'TrainkitAdamUpdate',
   inputs: ['g', 'm', 'v'],
   outputs: 3,

@@ -106,6 +106,28 @@ test('wasm runs the SIMD loop even without the kernel fixes, and its results are
   await useBackend('wasm', { threads: 1 });
 });
 
+test('the optimizer kernels flush subnormal outputs to +0 on cpu and in wasm’s SIMD lanes and tail; NaN, ±∞ and normals pass', async () => {
+  // Momentum with g = 0: v ← 0.9·v. Subnormal in or out → +0; the smallest normal times 0.9 is subnormal.
+  const tiny = 2 ** -149;
+  const cases = [tiny, -tiny, 1e-39, -1e-39, 2 ** -126, 1e-30, -1e-30, NaN, Infinity, -Infinity, 1, -0];
+  const expected = [0, 0, 0, 0, 0, Math.fround(Math.fround(1e-30) * Math.fround(0.9)), -Math.fround(Math.fround(1e-30) * Math.fround(0.9)), NaN, Infinity, -Infinity, Math.fround(0.9), 0];
+  const v = Float32Array.from([...cases, ...cases, ...cases.slice(0, 3)]); // 27 values: SIMD lanes, then a tail of 3
+  const run = () => {
+    const g = tf.zeros([v.length]);
+    const vt = tf.tensor1d(v);
+    const [out] = runFusedTree('TrainkitMomentumUpdate', { decay: 0.9, nesterov: false }, g, vt)! as tf.Tensor[];
+    const values = Array.from(out.dataSync());
+    tf.dispose([g, vt, out]);
+    return values;
+  };
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await useBackend(backend, { threads: 1 });
+    const values = run();
+    values.forEach((x, i) => assert.ok(Object.is(x, expected[i % cases.length]) || (Number.isNaN(x) && Number.isNaN(expected[i % cases.length])), `${backend}[${i}]: ${x} for 0.9 × ${v[i]}, expected ${expected[i % cases.length]}`));
+  }
+  await useBackend('wasm', { threads: 1 });
+});
+
 test('on wasm the SIMD loop writes the right buffers when its outputs make the heap grow', async () => {
   await useBackend('wasm', { threads: 1 });
   const memory = backendMemory(tf.backend())!;

@@ -21,6 +21,7 @@ export interface LionUpdateAttrs {
  * kernel returns 0 for |x| < 2⁻²³; the fused kernel does not copy that on wasm.
  */
 export const LION_UPDATE = defineFusedKernel({
+  flushSubnormals: true,
   name: 'TrainkitLionUpdate',
   inputs: ['g', 'm'],
   outputs: 2,

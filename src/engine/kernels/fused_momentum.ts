@@ -20,6 +20,7 @@ export interface MomentumUpdateAttrs {
 const resolve = (attrs: object) => [f((attrs as MomentumUpdateAttrs).decay)];
 
 export const MOMENTUM_UPDATE = defineFusedKernel({
+  flushSubnormals: true,
   name: 'TrainkitMomentumUpdate',
   inputs: ['g', 'v'],
   outputs: 1,
@@ -32,6 +33,7 @@ export const MOMENTUM_UPDATE = defineFusedKernel({
 });
 
 export const NESTEROV_UPDATE = defineFusedKernel({
+  flushSubnormals: true,
   name: 'TrainkitNesterovUpdate',
   inputs: ['g', 'v'],
   outputs: 2,

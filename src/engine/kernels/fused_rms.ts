@@ -23,6 +23,7 @@ const resolve = (attrs: object) => {
 };
 
 export const RMS_UPDATE = defineFusedKernel({
+  flushSubnormals: true,
   name: 'TrainkitRmsUpdate',
   inputs: ['g', 's'],
   outputs: 2,
@@ -43,6 +44,7 @@ export const RMS_UPDATE = defineFusedKernel({
 });
 
 export const CENTERED_RMS_UPDATE = defineFusedKernel({
+  flushSubnormals: true,
   name: 'TrainkitCenteredRmsUpdate',
   inputs: ['g', 's', 'm'],
   outputs: 3,

@@ -15,6 +15,7 @@ export interface RssUpdateAttrs {
 }
 
 export const RSS_UPDATE = defineFusedKernel({
+  flushSubnormals: true,
   name: 'TrainkitRssUpdate',
   inputs: ['g', 's'],
   outputs: 2,

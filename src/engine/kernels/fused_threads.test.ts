@@ -17,7 +17,7 @@ test('on two wasm threads the SIMD loop runs on the shared heap and matches the 
   assert.equal(backendInfo().threads, 2);
   const memory = backendMemory(tf.backend())!;
   assert.ok(memory.buffer instanceof SharedArrayBuffer, 'the threaded heap is shared');
-  const simd = { name: ADAM_UPDATE.name, inputs: 3, outputs: 3, constants: 6, build: ADAM_UPDATE.lanes };
+  const simd = { name: ADAM_UPDATE.name, inputs: 3, outputs: 3, constants: ADAM_UPDATE.constants.length, build: ADAM_UPDATE.lanes };
   assert.ok(simdFunction(tf.backend(), simd), 'the SIMD module imports the shared memory');
 
   const rng = new Rng(5);
