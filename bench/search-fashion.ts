@@ -87,6 +87,7 @@ async function objective(trial: Trial, data: Awaited<ReturnType<typeof protocolD
       optimizer: adamw({ learningRate, weightDecay }),
       epochs: EPOCHS,
       batchSize,
+      validationBatchSize: 1000, // as the PyTorch side evaluates, in chunks of 1000
       metrics: ['accuracy'],
       seed: trial.number,
       verbose: 'silent',

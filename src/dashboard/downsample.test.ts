@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidArgumentError } from '../errors.js';
 import type { Points } from './api.js';
-import { downsample, pointsInRange } from './downsample.js';
+import { downsample, downsampleInterleaved, pointsInRange } from './downsample.js';
 
 /** A deterministic noisy curve with irregular steps (a generator, not Math.random). */
 function curve(n: number, seed = 1): Points {
@@ -85,4 +85,13 @@ test('range filtering keeps from <= x <= to at full resolution', () => {
   const zoomed = downsample(pointsInRange(points, from, to), 500);
   assert.ok(zoomed.length <= 500);
   assert.deepEqual([zoomed[0], zoomed.at(-1)], [points[1234], points[2345]], 'the window\'s own ends, not the curve\'s');
+});
+
+test('downsampling interleaved points keeps the same points as downsampling pairs, NaN and infinities included', () => {
+  for (const n of [0, 1, 5, 999, 5000]) {
+    const points = curve(n, n + 7).map(([x, y], i): [number, number] => [x, i % 97 === 3 ? NaN : i % 89 === 5 ? -Infinity : y]);
+    const xy = Float64Array.from(points.flat());
+    for (const max of [2, 3, 10, 241, 1000]) assert.deepEqual(downsampleInterleaved(xy, max), downsample(points, max), `${n} points, max ${max}`);
+  }
+  assert.throws(() => downsampleInterleaved(new Float64Array(4), 1), InvalidArgumentError);
 });

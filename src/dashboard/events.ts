@@ -37,7 +37,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FrozenTrial, StudyRecord, TrialStore } from '../store/types.js';
 import type { Points, StudyEvent, TrialSummary, TrialUpdate } from './api.js';
-import { downsample } from './downsample.js';
+import { downsampleInterleaved } from './downsample.js';
 import { trialFields } from './payloads.js';
 
 /** How often a feed asks the store for changes. */
@@ -62,13 +62,7 @@ export interface TrialView {
  * const { view, update } = trialDelta(undefined, trial); // update.append: all of trial.intermediate
  */
 export function trialDelta(prev: TrialView | undefined, next: FrozenTrial): { view: TrialView; update?: TrialUpdate } {
-  const fields = trialFields(next);
-  const points = new Float64Array(next.intermediate.length * 2);
-  next.intermediate.forEach(([x, y], i) => {
-    points[2 * i] = x;
-    points[2 * i + 1] = y;
-  });
-  const view = { fields, points };
+  const view = viewOf(next);
   const old = prev?.points ?? new Float64Array(0);
   const append: Points = [];
   let j = 0;
@@ -77,15 +71,23 @@ export function trialDelta(prev: TrialView | undefined, next: FrozenTrial): { vi
     if (j < old.length && old[j] === x) j += 2;
     else append.push([x, y]);
   }
-  if (prev !== undefined && append.length === 0 && JSON.stringify(prev.fields) === JSON.stringify(fields)) return { view };
-  return { view, update: { ...fields, append } };
+  if (prev !== undefined && append.length === 0 && JSON.stringify(prev.fields) === JSON.stringify(view.fields)) return { view };
+  return { view, update: { ...view.fields, append } };
+}
+
+/** A trial's view: its summary fields and its intermediate points, interleaved. */
+export function viewOf(t: FrozenTrial): TrialView {
+  const points = new Float64Array(t.intermediate.length * 2);
+  t.intermediate.forEach(([x, y], i) => {
+    points[2 * i] = x;
+    points[2 * i + 1] = y;
+  });
+  return { fields: trialFields(t), points };
 }
 
 /** A view's trial as the snapshot sends it: its points downsampled to at most `max`. */
 export function viewSummary(v: TrialView, max: number): TrialSummary {
-  const points: Points = [];
-  for (let i = 0; i < v.points.length; i += 2) points.push([v.points[i], v.points[i + 1]]);
-  return { ...v.fields, intermediate: downsample(points, max) };
+  return { ...v.fields, intermediate: downsampleInterleaved(v.points, max) };
 }
 
 interface Subscriber {
@@ -171,7 +173,13 @@ export function eventHub(store: TrialStore, o: { pollMs?: number; heartbeatMs?: 
         if (stopped) return;
         if (cursor < feed.cursor) return gone(); // the sequence started over: another study took the id
         const updates: TrialUpdate[] = [];
+        // Nobody to tell (the first load: subscribers wait for it, then get the snapshot): views only.
+        const listening = feed.subscribers.size > 0;
         for (const t of trials) {
+          if (!listening) {
+            feed.view.set(t.number, viewOf(t));
+            continue;
+          }
           const { view, update } = trialDelta(feed.view.get(t.number), t);
           feed.view.set(t.number, view);
           if (update !== undefined) updates.push(update);

@@ -31,6 +31,7 @@ import { sgd } from './sgd.js';
 import { rmsprop } from './rmsprop.js';
 import { adagrad } from './adagrad.js';
 import { lion } from './lion.js';
+import { addDecayedWeights } from './weight_decay.js';
 
 after(() => installFusedKernels());
 
@@ -174,6 +175,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       ['TrainkitCenteredRmsUpdate', scaleByRms({ centered: true })],
       ['TrainkitRssUpdate', scaleByRss()],
       ['TrainkitLionUpdate', scaleByLion()],
+      ['TrainkitDecayUpdate', addDecayedWeights(0.01)],
     ];
     assert.deepEqual(expected.map(([k]) => k).sort(), [...FUSED_KERNELS].sort());
     for (const [kernel, tx] of expected) {

@@ -7,6 +7,7 @@ import { hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaf, withScalars } from './leafwise.js';
 import { type Mask, masked } from './masked.js';
 import type { CountState } from './scale.js';
+import { fusedDecay } from '../engine/kernels/fused_decay.js';
 
 /**
  * Adds `weightDecay`·θ to every update. Where it sits in a chain decides which weight decay it is:
@@ -29,9 +30,9 @@ export function addDecayedWeights(
     update(grads, state, params) {
       if (params === undefined)
         throw new InvalidArgumentError('params', params, 'the parameters (addDecayedWeights needs them in update)');
-      const updates = withScalars({ k: wd.at(state.count) }, ({ k }) =>
-        mapLeaf((g, p) => tf.add(g, tf.mul(p, k)), grads, params),
-      );
+      const k = wd.at(state.count);
+      // One fused pass on cpu and wasm (engine's fusedDecay, same float32 results), else tf ops.
+      const updates = fusedDecay(grads, params, k) ?? withScalars({ k }, (s) => mapLeaf((g, p) => tf.add(g, tf.mul(p, s.k)), grads, params));
       return [updates, { count: state.count + 1 }];
     },
   };

@@ -102,11 +102,16 @@ async function loadTrials(c: SqlConn, where: string, args: readonly unknown[]): 
     t.params[p.name] = decodeParam(p.value);
     if (p.distribution !== null) t.distributions[p.name] = JSON.parse(p.distribution) as Distribution;
   }
-  const values = await c.all<{ trial_id: number; step: number; value: string }>(
+  const values = await c.rows(
     `SELECT v.trial_id, v.step, v.value FROM trial_values v JOIN trials t ON t.id = v.trial_id WHERE ${where} ORDER BY v.trial_id, v.step`,
     args,
   );
-  for (const v of values) byId.get(v.trial_id)!.intermediate.push([Number(v.step), decodeNumber(v.value)]);
+  let trial: FrozenTrial | undefined;
+  let trialId: unknown;
+  for (const [id, step, value] of values) {
+    if (id !== trialId) (trial = byId.get(id as number)!), (trialId = id);
+    trial!.intermediate.push([Number(step), decodeNumber(value as string)]);
+  }
   return [...byId.values()];
 }
 

@@ -48,6 +48,7 @@ test('the fused kernels are registered for cpu and wasm as soon as the engine is
     'TrainkitCenteredRmsUpdate',
     'TrainkitRssUpdate',
     'TrainkitLionUpdate',
+    'TrainkitDecayUpdate',
   ]);
   for (const name of FUSED_KERNELS) for (const backend of ['cpu', 'wasm']) assert.ok(tf.getKernel(name, backend), `${name} on ${backend}`);
   removeFusedKernels();

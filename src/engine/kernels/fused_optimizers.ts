@@ -10,6 +10,7 @@ import { MOMENTUM_UPDATE, NESTEROV_UPDATE } from './fused_momentum.js';
 import { CENTERED_RMS_UPDATE, RMS_UPDATE } from './fused_rms.js';
 import { RSS_UPDATE } from './fused_rss.js';
 import { LION_UPDATE } from './fused_lion.js';
+import { DECAY_UPDATE } from './fused_decay.js';
 import { registerFusedKernel, unregisterFusedKernel } from './fused_elementwise.js';
 
 export { fusedAdam, type AdamUpdateAttrs } from './fused_adam.js';
@@ -17,6 +18,7 @@ export { fusedMomentum, type MomentumUpdateAttrs } from './fused_momentum.js';
 export { fusedRms, type RmsUpdateAttrs } from './fused_rms.js';
 export { fusedRss, type RssUpdateAttrs } from './fused_rss.js';
 export { fusedLion, type LionUpdateAttrs } from './fused_lion.js';
+export { fusedDecay } from './fused_decay.js';
 
 /** Names of the optimizers' fused kernels. */
 export const FUSED_KERNELS: readonly string[] = [
@@ -27,6 +29,7 @@ export const FUSED_KERNELS: readonly string[] = [
   CENTERED_RMS_UPDATE,
   RSS_UPDATE,
   LION_UPDATE,
+  DECAY_UPDATE,
 ].map((k) => k.name);
 
 /**
