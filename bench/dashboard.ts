@@ -95,31 +95,48 @@ async function render(browser: import('playwright-core').Browser, url: string): 
 }
 
 /**
- * Cold: the first viewer of a freshly started server (the study's feed reads the whole store first).
- * Warm: `runs` more viewers while another page keeps the feed running (a reload, a second tab).
+ * Cold: the first viewer of a freshly started server, the page opened the moment the server
+ * listens (Chromium already running), as `trainkit dashboard` does by default (it prefetches the
+ * newest study at start, so the page's own loading overlaps the store read), and once more with
+ * `prefetch: false` (the store read only when the page asks). Warm: `runs` more viewers while
+ * another page keeps the feed running (a reload, a second tab).
  */
 async function firstRenders(file: string, dir: string, runs: number, latency: boolean) {
   const url = `sqlite:${copyOf(file, dir)}`;
   const store = await openStore(url);
-  const dashboard = await startDashboard({ storage: store });
   const browser = await launchChromium();
   const warm: RenderRun[] = [];
   let delays: number[] = [];
   try {
-    const { page: keeper, run: cold } = await render(browser, dashboard.url);
-    console.log(`  cold: first render ${cold.firstRenderMs.toFixed(0)} ms (snapshot in ${cold.snapshotMs.toFixed(0)} ms), ${cold.cards} cards`);
-    for (let i = 0; i < runs; i++) {
-      const { page, run } = await render(browser, dashboard.url);
-      warm.push(run);
-      console.log(`  warm ${i + 1}: first render ${run.firstRenderMs.toFixed(0)} ms (snapshot in ${run.snapshotMs.toFixed(0)} ms)`);
-      if (latency && i === runs - 1) delays = await reportToScreen(store, page);
-      await page.close();
+    // The default first (this process's code still cold, as for a person's first page), then without prefetch.
+    const dashboard = await startDashboard({ storage: store });
+    let cold: RenderRun;
+    try {
+      const opened = await render(browser, dashboard.url);
+      cold = opened.run;
+      console.log(`  cold: first render ${cold.firstRenderMs.toFixed(0)} ms (snapshot in ${cold.snapshotMs.toFixed(0)} ms), ${cold.cards} cards`);
+      for (let i = 0; i < runs; i++) {
+        const { page, run } = await render(browser, dashboard.url);
+        warm.push(run);
+        console.log(`  warm ${i + 1}: first render ${run.firstRenderMs.toFixed(0)} ms (snapshot in ${run.snapshotMs.toFixed(0)} ms)`);
+        if (latency && i === runs - 1) delays = await reportToScreen(store, page);
+        await page.close();
+      }
+      await opened.page.close();
+    } finally {
+      await dashboard.close();
     }
-    await keeper.close();
-    return { cold, warm, delays };
+    const unprefetched = await startDashboard({ storage: store, prefetch: false });
+    try {
+      const { page, run: coldNoPrefetch } = await render(browser, unprefetched.url);
+      console.log(`  cold, no prefetch: first render ${coldNoPrefetch.firstRenderMs.toFixed(0)} ms (snapshot in ${coldNoPrefetch.snapshotMs.toFixed(0)} ms)`);
+      await page.close();
+      return { cold, coldNoPrefetch, warm, delays };
+    } finally {
+      await unprefetched.close();
+    }
   } finally {
     await browser.close();
-    await dashboard.close();
     await store.close();
   }
 }
@@ -154,7 +171,7 @@ async function reportToScreen(store: Awaited<ReturnType<typeof openStore>>, page
   return delays;
 }
 
-function summarise(trials: number, points: number, r: { cold: RenderRun; warm: RenderRun[] }, fillSeconds?: number) {
+function summarise(trials: number, points: number, r: { cold: RenderRun; coldNoPrefetch: RenderRun; warm: RenderRun[] }, fillSeconds?: number) {
   const ms = r.warm.map((w) => w.firstRenderMs);
   return {
     trials,
@@ -162,12 +179,14 @@ function summarise(trials: number, points: number, r: { cold: RenderRun; warm: R
     cards: r.cold.cards,
     coldMs: round(r.cold.firstRenderMs),
     coldSnapshotMs: round(r.cold.snapshotMs),
+    coldNoPrefetchMs: round(r.coldNoPrefetch.firstRenderMs),
+    coldNoPrefetchSnapshotMs: round(r.coldNoPrefetch.snapshotMs),
     warmRunsMs: ms.map(round),
     warmSnapshotMs: r.warm.map((w) => round(w.snapshotMs)),
     warmMedianMs: round(median(ms)),
     targetMs: RENDER_TARGET_MS,
-    /** Met when a warm view renders within the target (the cold one is reported beside it). */
-    met: median(ms) < RENDER_TARGET_MS,
+    /** Met when the first page opened on a fresh server (prefetching, as by default) and the warm views render within the target. */
+    met: r.cold.firstRenderMs < RENDER_TARGET_MS && median(ms) < RENDER_TARGET_MS,
     ...(fillSeconds === undefined ? {} : { fillSeconds: round(fillSeconds) }),
   };
 }
@@ -217,7 +236,7 @@ try {
   console.log(`\n${cpus().length} CPUs, load ${load0[0].toFixed(1)} → ${loadavg()[0].toFixed(1)}, Chromium ${chromium}\n`);
   console.log('| measure | result | target |\n|---|---|---|');
   const row = (r: ReturnType<typeof summarise>, target: string): string =>
-    `| first render, ${r.trials.toLocaleString('en')} trials × ${r.points.toLocaleString('en')} points | warm ${r.warmMedianMs} ms (runs ${r.warmRunsMs.join(', ')}; snapshot at ${r.warmSnapshotMs.join(', ')}); cold ${r.coldMs} ms (snapshot at ${r.coldSnapshotMs}) | ${target} |`;
+    `| first render, ${r.trials.toLocaleString('en')} trials × ${r.points.toLocaleString('en')} points | warm ${r.warmMedianMs} ms (runs ${r.warmRunsMs.join(', ')}; snapshot at ${r.warmSnapshotMs.join(', ')}); cold ${r.coldMs} ms (snapshot at ${r.coldSnapshotMs}); cold without prefetch ${r.coldNoPrefetchMs} ms | ${target} |`;
   console.log(row(result.firstRender, `< ${RENDER_TARGET_MS} ms`));
   if (result.firstRender10k !== null) console.log(row(result.firstRender10k, 'usable'));
   console.log(`| trial.report → point on screen | median ${result.reportToScreen.medianMs} ms, p95 ${result.reportToScreen.p95Ms} ms, max ${result.reportToScreen.maxMs} ms | < ${DELAY_TARGET_MS} ms |`);

@@ -180,8 +180,8 @@ export interface SearchFashionFile extends RunRecord {
 /** bench/dashboard.ts: the command center in headless Chromium. */
 export interface DashboardFile extends RunRecord {
   chromium?: string;
-  firstRender?: { trials?: number; points?: number; coldMs?: number; warmMedianMs?: number; targetMs?: number };
-  firstRender10k?: { trials?: number; points?: number; coldMs?: number; warmMedianMs?: number };
+  firstRender?: { trials?: number; points?: number; coldMs?: number; coldNoPrefetchMs?: number; warmMedianMs?: number; targetMs?: number };
+  firstRender10k?: { trials?: number; points?: number; coldMs?: number; coldNoPrefetchMs?: number; warmMedianMs?: number };
   reportToScreen?: { samples?: number; medianMs?: number; p95Ms?: number; maxMs?: number; targetMs?: number };
 }
 

@@ -35,7 +35,7 @@ export interface DashboardCommandOptions {
 export async function dashboardCommand(o: DashboardCommandOptions): Promise<number> {
   const store = await openStore(o.storage);
   try {
-    const dashboard = await startDashboard({ storage: store, port: o.port, ...(o.host === undefined ? {} : { host: o.host }) });
+    const dashboard = await startDashboard({ storage: store, port: o.port, prefetch: o.study ?? true, ...(o.host === undefined ? {} : { host: o.host }) });
     try {
       const page = o.study === undefined ? `${dashboard.url}/` : `${dashboard.url}/#/study/${encodeURIComponent(o.study)}`;
       o.log(`trainkit dashboard: ${page}  (store ${store.url}; Ctrl-C stops it)`);

@@ -187,6 +187,52 @@ test('subscribers of a study share one feed, which stops when the last one disco
   }
 });
 
+test('a prefetched feed loads the study before anyone asks, serves the first subscriber from it, and stops after its hold once nobody listens', async () => {
+  let loads = 0;
+  const store = memoryStore();
+  const counted: TrialStore = { ...store, changes: (id, since) => (since === 0 && loads++, store.changes(id, since)) };
+  const study = await store.createStudy({ name: 'early', direction: 'minimize' });
+  const lease = await addTrial(store, study.id, {});
+  await store.report(lease, 0, 0.5);
+  const h = await hubServer(counted);
+  try {
+    h.hub.prefetch(study, 300);
+    h.hub.prefetch(study, 300); // a second prefetch of a running feed changes nothing
+    await until(() => loads === 1, 'the study is read once, with nobody subscribed');
+    assert.equal(h.hub.feeds, 1);
+    const events = await openEvents(h.url(study));
+    const snapshot = await events.next();
+    assert.equal(snapshot.type, 'snapshot');
+    assert.deepEqual((snapshot as Extract<StudyEvent, { type: 'snapshot' }>).trials[0].intermediate, [[0, 0.5]]);
+    assert.equal(loads, 1, 'the subscriber got the prefetched view, not a second load');
+    events.close();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(h.hub.feeds, 1, 'held while the prefetch hold lasts');
+    await until(() => h.hub.feeds === 0, 'stopped after the hold, nobody listening');
+    h.hub.prefetch(study, 50);
+    await until(() => h.hub.feeds === 0, 'a prefetch nobody uses stops after its hold');
+  } finally {
+    await h.close();
+  }
+});
+
+test('the server prefetches the newest study at start, or the one it is told, and a bad prefetch option is refused', async () => {
+  const store = memoryStore();
+  let loaded: number[] = [];
+  const counted: TrialStore = { ...store, changes: (id, since) => (since === 0 && loaded.push(id), store.changes(id, since)) };
+  const old = await store.createStudy({ name: 'old', direction: 'minimize' });
+  await new Promise((r) => setTimeout(r, 5));
+  const newest = await store.createStudy({ name: 'newest', direction: 'minimize' });
+  for (const [prefetch, expected] of [[undefined, [newest.id]], ['old', [old.id]], [false, []]] as const) {
+    loaded = [];
+    const d = await startDashboard({ storage: counted, assets: ASSETS, ...(prefetch === undefined ? {} : { prefetch }) });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(loaded, expected, `prefetch ${String(prefetch)}`);
+    await d.close();
+  }
+  await assert.rejects(startDashboard({ storage: counted, assets: ASSETS, prefetch: 1 as never }), /prefetch/);
+});
+
 test('an idle stream gets heartbeat comments; a client that disconnects before its snapshot is forgotten', async () => {
   const store = memoryStore();
   const study = await store.createStudy({ name: 'quiet', direction: 'minimize' });

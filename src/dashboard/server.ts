@@ -31,7 +31,7 @@ import { openStore } from '../store/open.js';
 import type { TrialStore } from '../store/types.js';
 import type { ApiError } from './api.js';
 import { ASSET_NAME, PAGE_FILES, contentType, loadAssets, type Assets } from './assets.js';
-import { eventHub, HEARTBEAT_MS, POLL_MS } from './events.js';
+import { eventHub, HEARTBEAT_MS, POLL_MS, type EventHub } from './events.js';
 import { studyOverview } from './overview.js';
 import { DEFAULT_POINTS, studyListItem, trialDetail, trialSummary } from './payloads.js';
 import { curveQuery } from './query.js';
@@ -50,6 +50,12 @@ export interface DashboardOptions {
   pollMs?: number;
   /** How often an idle event stream gets a comment line, in ms. Default 15,000. */
   heartbeatMs?: number;
+  /**
+   * Load a study's live view at start, so the first page opened finds it ready: true (the default)
+   * for the most recently created study, a name for that study, false for none. A prefetched view
+   * no page opens within a minute is dropped.
+   */
+  prefetch?: boolean | string;
 }
 
 export interface Dashboard {
@@ -61,7 +67,7 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-const DEFAULTS = { port: 0, host: '127.0.0.1', pollMs: POLL_MS, heartbeatMs: HEARTBEAT_MS };
+const DEFAULTS = { port: 0, host: '127.0.0.1', pollMs: POLL_MS, heartbeatMs: HEARTBEAT_MS, prefetch: true as boolean | string };
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
@@ -73,6 +79,22 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+
+/** Starts the feed of study `which` (true: the newest); a store error only means nothing is prefetched. */
+async function prefetch(store: TrialStore, hub: EventHub, which: true | string): Promise<void> {
+  try {
+    let name = which;
+    if (name === true) {
+      const studies = await store.listStudies();
+      if (studies.length === 0) return;
+      name = studies.reduce((a, b) => (b.created > a.created ? b : a)).name;
+    }
+    const study = await store.getStudy(name);
+    if (study !== undefined) hub.prefetch(study);
+  } catch {
+    // The store is unreadable or closing: the first page loads the study itself.
+  }
+}
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -93,10 +115,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (!Number.isFinite(o[k]) || o[k] <= 0) throw new InvalidArgumentError(k, o[k], 'a positive number of milliseconds');
   if (typeof o.storage !== 'string' && (o.storage === null || typeof o.storage !== 'object'))
     throw new InvalidArgumentError('storage', o.storage, "a store URL ('memory:', 'sqlite:PATH', 'postgres://…') or an open TrialStore");
+  if (typeof o.prefetch !== 'boolean' && typeof o.prefetch !== 'string') throw new InvalidArgumentError('prefetch', o.prefetch, 'true (the newest study), a study name, or false');
   const files = assetMap(o.assets ?? (await loadAssets()));
   const owned = typeof o.storage === 'string';
   const store = typeof o.storage === 'string' ? await openStore(o.storage) : o.storage;
   const hub = eventHub(store, { pollMs: o.pollMs, heartbeatMs: o.heartbeatMs });
+  if (o.prefetch !== false) void prefetch(store, hub, o.prefetch);
   const host = o.host.replace(/^\[(.*)\]$/, '$1');
   const loopbackOnly = LOOPBACK_NAMES.has(host) || host.startsWith('127.');
 

@@ -87,9 +87,6 @@ function postgresDb(pool: pg.Pool, url: string, hide: (message: string) => strin
       async all<R>(sql: string, params: readonly unknown[] = []) {
         return (await client.query(numbered(sql), params as unknown[])).rows as R[];
       },
-      async rows(sql: string, params: readonly unknown[] = []) {
-        return (await client.query({ text: numbered(sql), values: params as unknown[], rowMode: 'array' })).rows as unknown[][];
-      },
       async run(sql: string, params: readonly unknown[] = []) {
         return (await client.query(numbered(sql), params as unknown[])).rowCount ?? 0;
       },

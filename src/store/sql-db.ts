@@ -7,11 +7,6 @@ export type Row = Record<string, unknown>;
 export interface SqlConn {
   /** The rows of a query (a SELECT, or a write with RETURNING). */
   all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  /**
-   * The same rows as arrays of column values, in the SELECT's order: no object per row, for the
-   * queries that return a row per reported point (a study's first load may be millions).
-   */
-  rows(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   /** Runs a write; returns how many rows it changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
 }

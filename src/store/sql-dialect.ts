@@ -21,6 +21,8 @@ export interface Dialect {
   readonly markChanged?: string;
   /** A statement that serializes schema migrations across processes, or '' when the write transaction already does. */
   readonly schemaLock: string;
+  /** The aggregate that joins text values with commas (SQLite's `group_concat`, PostgreSQL's `string_agg`). */
+  readonly joinText: (expression: string) => string;
 }
 
 /** SQLite: one writer at a time (`BEGIN IMMEDIATE`), so no row locks. */
@@ -31,6 +33,7 @@ export const SQLITE: Dialect = {
   forUpdate: '',
   forUpdateSkipLocked: '',
   schemaLock: '',
+  joinText: (e) => `group_concat(${e}, ',')`,
 };
 
 /** PostgreSQL: row locks, `SKIP LOCKED` for claims, an advisory lock for migrations. */
@@ -43,4 +46,5 @@ export const POSTGRES: Dialect = {
   markChanged: 'WITH s AS (UPDATE studies SET seq = seq + 1 WHERE id = ? RETURNING seq) UPDATE trials SET seq = s.seq FROM s WHERE trials.id = ? RETURNING s.seq',
   // An arbitrary constant: the key of trainkit's schema lock ("trainkit" in ASCII, truncated to int8).
   schemaLock: 'SELECT pg_advisory_xact_lock(7526756185815705972)',
+  joinText: (e) => `string_agg(${e}, ',')`,
 };

@@ -15,6 +15,7 @@ import { checkClaim, checkDirection, checkFinish, checkReap, checkReport } from 
 import { decodeNumber, decodeParam, encodeNumber, encodeParam } from './codec.js';
 import { LeaseLostError, StoreError } from './errors.js';
 import type { SqlConn, SqlDb } from './sql-db.js';
+import type { Dialect } from './sql-dialect.js';
 import { bestValue, emptyCounts } from './summary.js';
 import type {
   AttrValue,
@@ -88,8 +89,23 @@ function trialOf(r: TrialRow): FrozenTrial {
   };
 }
 
+/**
+ * "step,value,step,value,..." as [step, value] pairs sorted by step. The aggregate's order is the
+ * index's in practice but SQL does not promise it, so out-of-order steps are sorted here.
+ */
+function parsePoints(text: string): Array<[number, number]> {
+  const parts = text.split(',');
+  const out: Array<[number, number]> = new Array(parts.length / 2);
+  let sorted = true;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = [Number(parts[2 * i]), decodeNumber(parts[2 * i + 1])];
+    if (i > 0 && out[i][0] < out[i - 1][0]) sorted = false;
+  }
+  return sorted ? out : out.sort((a, b) => a[0] - b[0]);
+}
+
 /** The trials `where` (a condition on `trials t`) selects, by number, with params and intermediate values. */
-async function loadTrials(c: SqlConn, where: string, args: readonly unknown[]): Promise<FrozenTrial[]> {
+async function loadTrials(c: SqlConn, d: Dialect, where: string, args: readonly unknown[]): Promise<FrozenTrial[]> {
   const rows = await c.all<TrialRow>(`SELECT ${TRIAL_COLUMNS} FROM trials t WHERE ${where} ORDER BY t.number`, args);
   if (rows.length === 0) return [];
   const byId = new Map(rows.map((r) => [r.id, trialOf(r)]));
@@ -102,16 +118,14 @@ async function loadTrials(c: SqlConn, where: string, args: readonly unknown[]): 
     t.params[p.name] = decodeParam(p.value);
     if (p.distribution !== null) t.distributions[p.name] = JSON.parse(p.distribution) as Distribution;
   }
-  const values = await c.rows(
-    `SELECT v.trial_id, v.step, v.value FROM trial_values v JOIN trials t ON t.id = v.trial_id WHERE ${where} ORDER BY v.trial_id, v.step`,
+  // A trial's points as one text per trial, "step,value,step,value,..." (one row per trial, not
+  // per point: a study's first load may be a million points, and a row each cost ~2 µs in the
+  // driver where splitting text costs ~0.2 µs a number, measured on 1,000 × 1,000 in SQLite).
+  const points = await c.all<{ id: number; points: string | null }>(
+    `SELECT t.id, (SELECT ${d.joinText("CAST(v.step AS TEXT) || ',' || v.value")} FROM trial_values v WHERE v.trial_id = t.id) AS points FROM trials t WHERE ${where}`,
     args,
   );
-  let trial: FrozenTrial | undefined;
-  let trialId: unknown;
-  for (const [id, step, value] of values) {
-    if (id !== trialId) (trial = byId.get(id as number)!), (trialId = id);
-    trial!.intermediate.push([Number(step), decodeNumber(value as string)]);
-  }
+  for (const p of points) if (p.points !== null) byId.get(p.id)!.intermediate = parsePoints(p.points);
   return [...byId.values()];
 }
 
@@ -186,7 +200,7 @@ export function sqlStore(db: SqlDb): TrialStore {
     await c.run('UPDATE trials SET seq = ? WHERE id = ?', [seq, trialId]);
   };
 
-  const trialById = async (c: SqlConn, id: number): Promise<FrozenTrial> => (await loadTrials(c, 't.id = ?', [id]))[0];
+  const trialById = async (c: SqlConn, id: number): Promise<FrozenTrial> => (await loadTrials(c, d, 't.id = ?', [id]))[0];
 
   const studyExists = async (c: SqlConn, studyId: number): Promise<void> => {
     const rows = await c.all('SELECT id FROM studies WHERE id = ?', [studyId]);
@@ -370,14 +384,14 @@ export function sqlStore(db: SqlDb): TrialStore {
       return db.read(async (c) => {
         await studyExists(c, studyId);
         if (states.length === 0) return [];
-        return loadTrials(c, `t.study_id = ? AND t.state IN (${states.map(() => '?').join(', ')})`, [studyId, ...states]);
+        return loadTrials(c, d, `t.study_id = ? AND t.state IN (${states.map(() => '?').join(', ')})`, [studyId, ...states]);
       });
     },
 
     getTrial(studyId, number) {
       return db.read(async (c) => {
         await studyExists(c, studyId);
-        return (await loadTrials(c, 't.study_id = ? AND t.number = ?', [studyId, number]))[0];
+        return (await loadTrials(c, d, 't.study_id = ? AND t.number = ?', [studyId, number]))[0];
       });
     },
 
@@ -385,7 +399,7 @@ export function sqlStore(db: SqlDb): TrialStore {
       return db.read(async (c) => {
         const [s] = await c.all<{ seq: number }>('SELECT seq FROM studies WHERE id = ?', [studyId]);
         if (s === undefined) throw new StoreError(`${url}: no study with id ${studyId}`);
-        return { trials: await loadTrials(c, 't.study_id = ? AND t.seq > ?', [studyId, since]), cursor: Number(s.seq) };
+        return { trials: await loadTrials(c, d, 't.study_id = ? AND t.seq > ?', [studyId, since]), cursor: Number(s.seq) };
       });
     },
 

@@ -47,18 +47,14 @@ export async function sqliteStore(url: string, options: SqliteStoreOptions = {})
 /** A SqlDb over one better-sqlite3 connection; this process's transactions run one at a time. */
 function sqliteDb(handle: Database.Database, url: string): SqlDb {
   const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string, raw = false): Database.Statement => {
-    const key = raw ? `raw:${sql}` : sql;
-    let s = statements.get(key);
-    if (s === undefined) statements.set(key, (s = raw ? handle.prepare(sql).raw(true) : handle.prepare(sql)));
+  const prepare = (sql: string): Database.Statement => {
+    let s = statements.get(sql);
+    if (s === undefined) statements.set(sql, (s = handle.prepare(sql)));
     return s;
   };
   const conn: SqlConn = {
     async all<T>(sql: string, params: readonly unknown[] = []) {
       return prepare(sql).all(...params) as T[];
-    },
-    async rows(sql: string, params: readonly unknown[] = []) {
-      return prepare(sql, true).all(...params) as unknown[][];
     },
     async run(sql: string, params: readonly unknown[] = []) {
       return prepare(sql).run(...params).changes;
