@@ -291,6 +291,26 @@ export function storeContract(name: string, open: () => Promise<TrialStore>): vo
         });
       });
 
+      test('a study of 450 trials comes back whole: every trial with its own points, through trials() and changes() (SQL stores read points in batches)', async () => {
+        await withStudy(async (store, study) => {
+          const n = 450;
+          for (let i = 0; i < n; i++) {
+            const { lease } = await claim(store, study.id);
+            await store.report(lease, 1, -lease.number);
+            await store.report(lease, 0, lease.number);
+            if (i % 7 !== 3) await store.finishTrial(lease, 'complete', lease.number);
+          }
+          const { trials } = await store.changes(study.id, 0);
+          for (const all of [await store.getTrials(study.id), trials]) {
+            assert.equal(all.length, n);
+            all.forEach((t, i) => {
+              assert.equal(t.number, i);
+              assert.deepEqual(t.intermediate, [[0, i], [1, -i]], `trial ${i}`);
+            });
+          }
+        });
+      });
+
       test('report keeps the first value of a step and intermediate values come back sorted by step', async () => {
         await withStudy(async (store, study) => {
           const { lease } = await claim(store, study.id);
