@@ -122,7 +122,7 @@ export interface EventHub {
   subscribe(study: StudyRecord, res: ServerResponse, points: number): Promise<void>;
   /** Starts `study`'s feed now, for a subscriber still to come (see the module comment); no-op when it runs. */
   prefetch(study: StudyRecord, holdMs?: number): void;
-  /** How many feeds are polling (one per study with subscribers). */
+  /** How many feeds are polling (one per study with subscribers or a prefetch hold). */
   readonly feeds: number;
   /** Ends every stream and stops every feed. */
   close(): void;
