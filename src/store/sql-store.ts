@@ -16,6 +16,7 @@ import { decodeNumber, decodeParam, encodeNumber, encodeParam } from './codec.js
 import { LeaseLostError, StoreError } from './errors.js';
 import type { SqlConn, SqlDb } from './sql-db.js';
 import type { Dialect } from './sql-dialect.js';
+import { yieldToEventLoop } from '../engine/event-loop.js';
 import { bestValue, emptyCounts } from './summary.js';
 import type {
   AttrValue,
@@ -124,11 +125,11 @@ async function loadTrials(c: SqlConn, d: Dialect, where: string, args: readonly 
   // A trial's points as one text per trial, "step,value,step,value,..." (one row per trial, not
   // per point: a study's first load may be millions of points, and a row each cost ~2 µs in the
   // driver where splitting text costs ~0.2 µs a number, measured on 1,000 × 1,000 in SQLite), read
-  // POINTS_BATCH trials at a time with a turn of the event loop between batches: SQLite's driver is
-  // synchronous, and a server reading 10M points in one statement would answer nothing for seconds.
-  // The transaction keeps every batch on one snapshot.
+  // POINTS_BATCH trials at a time, letting the event loop run between batches (`yieldToEventLoop`):
+  // SQLite's driver is synchronous, and a server reading 10M points in one statement would answer
+  // nothing for seconds. The transaction keeps every batch on one snapshot.
   for (let i = 0; i < rows.length; i += POINTS_BATCH) {
-    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (i > 0) await yieldToEventLoop();
     const last = rows[Math.min(i + POINTS_BATCH, rows.length) - 1];
     const points = await c.all<{ id: number; points: string | null }>(
       `SELECT t.id, (SELECT ${d.joinText("CAST(v.step AS TEXT) || ',' || v.value")} FROM trial_values v WHERE v.trial_id = t.id) AS points

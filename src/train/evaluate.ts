@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
 import { Rng } from '../engine/rng.js';
 import { type AggregateMetric } from './aggregate-metric.js';
-import { yieldToEventLoop } from './event-loop.js';
+import { yieldToEventLoop } from '../engine/event-loop.js';
 import { inferenceBatches, type InferenceData } from './inference-batches.js';
 import { type Loss, type LossName, resolveLoss } from './losses.js';
 import { type Metric, type MetricName, isMeanMetric, resolveMetric } from './metrics.js';

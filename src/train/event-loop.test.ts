@@ -6,7 +6,7 @@ import '../engine/gradients.js';
 import { sgd } from '../optim/index.js';
 import { fit } from './fit.js';
 import { evaluate } from './evaluate.js';
-import { YIELD_EVERY_MS } from './event-loop.js';
+import { YIELD_EVERY_MS } from '../engine/event-loop.js';
 import { blobs, functionalMlp } from './toy-fixtures.fixture.js';
 
 await tf.setBackend('cpu');

@@ -13,7 +13,7 @@ import { evaluateWith } from './evaluate.js';
 import type { Settings } from './options.js';
 import type { EpochRecord, FitData, History, Run } from './run-state.js';
 import { progressLogger } from './progress.js';
-import { yieldToEventLoop } from './event-loop.js';
+import { yieldToEventLoop } from '../engine/event-loop.js';
 import type { Session } from './session.js';
 import { checkFinite, readStepLogs, trainStep, type StepResult } from './train-step.js';
 

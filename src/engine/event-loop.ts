@@ -1,4 +1,7 @@
 /**
+ * Long synchronous work must leave room for the rest of the process. The training loop is the
+ * main case, and the SQL stores' first load of a large study the other (store/sql-store.ts).
+ *
  * Training must leave room for the rest of the process. On the wasm and cpu backends every
  * `await` in the loop (reading a loss, a callback, a synchronous store such as better-sqlite3)
  * resolves as a microtask, so a `fit` would otherwise never return to Node's event loop until it
