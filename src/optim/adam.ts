@@ -6,6 +6,7 @@ import { adamHyperparameters, isConstant, passOn } from './hyperparameter.js';
 import { scaleByLearningRate } from './scale.js';
 import { scaleByAdam } from './scale_by_adam.js';
 import { addDecayedWeights } from './weight_decay.js';
+import { withAdamStep } from './adam_step.js';
 
 export interface AdamOptions {
   /** Step size α ≥ 0, a number or a schedule. Required. */
@@ -37,9 +38,11 @@ export function adam(options: AdamOptions): GradientTransformation {
   const { lr, wd, b1, b2, eps } = adamHyperparameters(o);
   if (typeof o.biasCorrection !== 'boolean')
     throw new InvalidArgumentError('biasCorrection', o.biasCorrection, 'a boolean');
-  return chain(
+  const steps = chain(
     ...(isConstant(wd, 0) ? [] : [addDecayedWeights(passOn(wd))]),
     scaleByAdam({ b1: passOn(b1), b2: passOn(b2), eps: passOn(eps), biasCorrection: o.biasCorrection }),
     scaleByLearningRate(passOn(lr)),
   );
+  // The same step in one fused kernel per leaf where the engine has one (adam_step.ts).
+  return withAdamStep(steps, { lr, wd, b1, b2, eps, biasCorrection: o.biasCorrection, decay: 'coupled' });
 }

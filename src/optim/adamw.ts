@@ -6,6 +6,7 @@ import type { Mask } from './masked.js';
 import { scaleByLearningRate } from './scale.js';
 import { scaleByAdam } from './scale_by_adam.js';
 import { addDecayedWeights } from './weight_decay.js';
+import { withAdamStep } from './adam_step.js';
 
 export interface AdamwOptions {
   /** Step size α ≥ 0, a number or a schedule. Required. */
@@ -35,9 +36,11 @@ export interface AdamwOptions {
 export function adamw(options: AdamwOptions): GradientTransformation {
   const o = { b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0.01, ...options };
   const { lr, wd, b1, b2, eps } = adamHyperparameters(o);
-  return chain(
+  const steps = chain(
     scaleByAdam({ b1: passOn(b1), b2: passOn(b2), eps: passOn(eps) }),
     ...(isConstant(wd, 0) ? [] : [addDecayedWeights(passOn(wd), { mask: o.mask })]),
     scaleByLearningRate(passOn(lr)),
   );
+  // The same step in one fused kernel per leaf where the engine has one (adam_step.ts).
+  return withAdamStep(steps, { lr, wd, b1, b2, eps, biasCorrection: true, decay: 'decoupled', mask: o.mask });
 }

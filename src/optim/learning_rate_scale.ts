@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber } from '../errors.js';
 import { disposeTree } from '../tree/ops.js';
-import { treeMap } from '../tree/tree.js';
+import { type ParamTree, treeMap } from '../tree/tree.js';
 import type { GradientTransformation } from './transform.js';
 
 /** The state of `withLearningRateScale`. */
@@ -22,7 +22,8 @@ export interface ScaledState<S = unknown> {
 
 /**
  * Wraps `tx` so its updates are multiplied by `state.lrScale` (1 at init: the updates pass through
- * bit for bit). Change the scale between updates with `scaleLearningRate`.
+ * bit for bit). Change the scale between updates with `scaleLearningRate`. At scale 1 it keeps
+ * `tx`'s `fusedStep` (adam's and adamw's whole step in one kernel); at any other scale it runs `update`.
  *
  * @example
  * const opt = withLearningRateScale(adamw({ learningRate: 1e-3 }));
@@ -43,6 +44,16 @@ export function withLearningRateScale<S>(tx: GradientTransformation<S>): Gradien
       disposeTree(updates, [grads, inner, params ?? []]);
       return [scaled, next];
     },
+    // At scale 1 the updates pass through, so the inner optimizer's whole-step fusion still applies.
+    ...(tx.fusedStep === undefined
+      ? {}
+      : {
+          fusedStep(params: ParamTree, grads: ParamTree, state: ScaledState<S>): [ParamTree, ScaledState<S>] | undefined {
+            if (state.lrScale !== 1) return undefined;
+            const out = tx.fusedStep!(params, grads, state.optimizer);
+            return out === undefined ? undefined : [out[0], { optimizer: out[1], lrScale: 1 }];
+          },
+        }),
   };
 }
 

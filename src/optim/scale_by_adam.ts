@@ -4,7 +4,7 @@ import type { ParamTree } from '../tree/tree.js';
 import { treeZerosLike } from '../tree/ops.js';
 import type { ScalarOrSchedule } from './hyperparameter.js';
 import type { GradientTransformation } from './transform.js';
-import { hyperparameter, RANGES } from './hyperparameter.js';
+import { type Hyperparameter, hyperparameter, RANGES } from './hyperparameter.js';
 import { mapLeaves, withScalars } from './leafwise.js';
 import { fusedAdam } from '../engine/kernels/fused_adam.js';
 
@@ -27,6 +27,39 @@ export interface ScaleByAdamState {
   /** First moment m and second moment v. */
   mu: ParamTree;
   nu: ParamTree;
+}
+
+/** Adam's numbers for the step after `state`: this step's betas, the new beta products, c₁ and c₂. */
+export interface AdamCoefficients {
+  beta1: number;
+  beta2: number;
+  b1Product: number;
+  b2Product: number;
+  /** √(1−β₂ᵗ)/(1−β₁ᵗ) with bias correction, else 1. */
+  c1: number;
+  /** ε·√(1−β₂ᵗ) with bias correction, else ε. */
+  c2: number;
+}
+
+/**
+ * The coefficients of the step after `state` (shared by `scaleByAdam` and the fused whole step of
+ * `adam` / `adamw`, so both compute the very same numbers).
+ *
+ * @example
+ * adamCoefficients({ count: 0, b1Product: 1, b2Product: 1 }, { b1, b2, eps }, true).c1; // √(1−β₂)/(1−β₁)
+ */
+export function adamCoefficients(
+  state: Pick<ScaleByAdamState, 'count' | 'b1Product' | 'b2Product'>,
+  h: { b1: Hyperparameter; b2: Hyperparameter; eps: Hyperparameter },
+  biasCorrection: boolean,
+): AdamCoefficients {
+  const t = state.count;
+  const [beta1, beta2, e] = [h.b1.at(t), h.b2.at(t), h.eps.at(t)];
+  const b1Product = state.b1Product * beta1;
+  const b2Product = state.b2Product * beta2;
+  const root = biasCorrection ? Math.sqrt(1 - b2Product) : 1;
+  const c1 = biasCorrection ? root / (1 - b1Product) : 1;
+  return { beta1, beta2, b1Product, b2Product, c1, c2: e * root };
 }
 
 export const ADAM_DEFAULTS = { b1: 0.9, b2: 0.999, eps: 1e-8, biasCorrection: true } as const;
@@ -61,12 +94,7 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
     init: (params) => ({ count: 0, b1Product: 1, b2Product: 1, mu: treeZerosLike(params), nu: treeZerosLike(params) }),
     update(grads, state) {
       const t = state.count;
-      const [beta1, beta2, e] = [b1.at(t), b2.at(t), eps.at(t)];
-      const b1Product = state.b1Product * beta1;
-      const b2Product = state.b2Product * beta2;
-      const root = biasCorrection ? Math.sqrt(1 - b2Product) : 1;
-      const c1 = biasCorrection ? root / (1 - b1Product) : 1;
-      const c2 = e * root;
+      const { beta1, beta2, b1Product, b2Product, c1, c2 } = adamCoefficients(state, { b1, b2, eps }, biasCorrection);
       const fused = fusedAdam(grads, state.mu, state.nu, { b1: beta1, b2: beta2, c1, c2 });
       if (fused !== undefined) {
         const [u, mu, nu] = fused;

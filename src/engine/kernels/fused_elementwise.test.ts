@@ -49,6 +49,9 @@ test('the fused kernels are registered for cpu and wasm as soon as the engine is
     'TrainkitRssUpdate',
     'TrainkitLionUpdate',
     'TrainkitDecayUpdate',
+    'TrainkitAdamStep',
+    'TrainkitAdamL2Step',
+    'TrainkitAdamWStep',
   ]);
   for (const name of FUSED_KERNELS) for (const backend of ['cpu', 'wasm']) assert.ok(tf.getKernel(name, backend), `${name} on ${backend}`);
   removeFusedKernels();

@@ -66,28 +66,41 @@ export const FLOAT32_MIN_NORMAL = 2 ** -126;
 /** The largest subnormal float32, 2⁻¹²⁶ − 2⁻¹⁴⁹: a lane above it (in magnitude) is normal, or ±∞. */
 const LARGEST_SUBNORMAL = 2 ** -126 - 2 ** -149;
 
+/** The two constants `flushLane` compares with: ±the largest subnormal. */
+export const FLUSH_CONSTANTS: readonly number[] = [LARGEST_SUBNORMAL, -LARGEST_SUBNORMAL];
+
+/** x, or +0 where x is subnormal (NaN and ±∞ pass): the JavaScript loop's flush. */
+export function flushSubnormal(x: number): number {
+  return Math.abs(x) < FLOAT32_MIN_NORMAL ? 0 : x;
+}
+
+/**
+ * The lanes' flush: x where it is above `above`, below `below` (the two FLUSH_CONSTANTS, passed
+ * in as constant lanes) or NaN, +0 elsewhere (a bitwise and with the mask).
+ */
+export function flushLane(x: Lane, above: Lane, below: Lane): Lane {
+  return L.and(L.or(L.or(L.gt(x, above), L.gt(below, x)), L.ne(x, x)), x);
+}
+
 /**
  * `k` with its outputs flushed: subnormal → +0, in the JavaScript loop and in the lanes alike. The
- * lanes get two more constants (±the largest subnormal); a lane is kept where it is above the
- * first, below the second, or NaN, and is +0 elsewhere (a bitwise and with the mask).
+ * lanes get the two FLUSH_CONSTANTS as constants after the kernel's own.
  */
 function withFlushedOutputs(k: FusedKernel): FusedKernel {
   const own = k.constants.length;
   return {
     ...k,
     constants: [...k.constants, 'largestSubnormal', 'negLargestSubnormal'],
-    resolve: (attrs) => [...k.resolve(attrs), LARGEST_SUBNORMAL, -LARGEST_SUBNORMAL],
+    resolve: (attrs) => [...k.resolve(attrs), ...FLUSH_CONSTANTS],
     body(inputs, outputs, constants) {
       k.body(inputs, outputs, constants.slice(0, own));
       for (const out of outputs) {
-        for (let i = 0; i < out.length; i++) if (Math.abs(out[i]) < FLOAT32_MIN_NORMAL) out[i] = 0;
+        for (let i = 0; i < out.length; i++) out[i] = flushSubnormal(out[i]);
       }
     },
     lanes(inputs, constants) {
       const [above, below] = constants.slice(own);
-      return k.lanes(inputs, constants.slice(0, own)).map((x) =>
-        L.and(L.or(L.or(L.gt(x, above), L.gt(below, x)), L.ne(x, x)), x),
-      );
+      return k.lanes(inputs, constants.slice(0, own)).map((x) => flushLane(x, above, below));
     },
   };
 }

@@ -5,7 +5,7 @@
  * tf-op route. `removeFusedKernels()` turns the fused route off (to measure or compare it),
  * `installFusedKernels()` turns it back on.
  */
-import { ADAM_UPDATE } from './fused_adam.js';
+import { ADAM_L2_STEP, ADAM_STEP, ADAM_UPDATE, ADAMW_STEP } from './fused_adam.js';
 import { MOMENTUM_UPDATE, NESTEROV_UPDATE } from './fused_momentum.js';
 import { CENTERED_RMS_UPDATE, RMS_UPDATE } from './fused_rms.js';
 import { RSS_UPDATE } from './fused_rss.js';
@@ -13,7 +13,7 @@ import { LION_UPDATE } from './fused_lion.js';
 import { DECAY_UPDATE } from './fused_decay.js';
 import { registerFusedKernel, unregisterFusedKernel } from './fused_elementwise.js';
 
-export { fusedAdam, type AdamUpdateAttrs } from './fused_adam.js';
+export { fusedAdam, fusedAdamStep, type AdamStepAttrs, type AdamStepDecay, type AdamUpdateAttrs } from './fused_adam.js';
 export { fusedMomentum, type MomentumUpdateAttrs } from './fused_momentum.js';
 export { fusedRms, type RmsUpdateAttrs } from './fused_rms.js';
 export { fusedRss, type RssUpdateAttrs } from './fused_rss.js';
@@ -30,6 +30,9 @@ export const FUSED_KERNELS: readonly string[] = [
   RSS_UPDATE,
   LION_UPDATE,
   DECAY_UPDATE,
+  ADAM_STEP,
+  ADAM_L2_STEP,
+  ADAMW_STEP,
 ].map((k) => k.name);
 
 /**
