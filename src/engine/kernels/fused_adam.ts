@@ -100,7 +100,7 @@ function adamStepKernel(name: string, decay: AdamStepDecay) {
     name,
     inputs: ['p', 'g', 'm', 'v'],
     outputs: 3,
-    constants: ['b1', 'a1', 'b2', 'a2', 'c1', 'c2', 'k', 'wd', 'largestSubnormal', 'negLargestSubnormal'],
+    constants: ['b1', 'a1', 'b2', 'a2', 'c1', 'c2', 'k', 'wd', 'infinity', 'zero'],
     resolve: (attrs) => {
       const { b1, b2, c1, c2, k, wd } = attrs as unknown as AdamStepAttrs;
       return [...[b1, 1 - b1, b2, 1 - b2, c1, c2, k, wd].map(f), ...FLUSH_CONSTANTS];
@@ -118,13 +118,13 @@ function adamStepKernel(name: string, decay: AdamStepDecay) {
         p1[i] = pi + f(u * k);
       }
     },
-    lanes([p, g0, m, v], [b1, a1, b2, a2, c1, c2, k, wd, above, below]) {
+    lanes([p, g0, m, v], [b1, a1, b2, a2, c1, c2, k, wd, inf, zero]) {
       const g = decay === 'coupled' ? L.add(g0, L.mul(p, wd)) : g0;
       const m1 = L.add(L.mul(m, b1), L.mul(g, a1));
       const v1 = L.add(L.mul(v, b2), L.mul(L.mul(g, g), a2));
-      const u0 = flushLane(L.mul(L.div(m1, L.add(L.sqrt(v1), c2)), c1), above, below);
+      const u0 = flushLane(L.mul(L.div(m1, L.add(L.sqrt(v1), c2)), c1), inf, zero);
       const u = decay === 'decoupled' ? L.add(u0, L.mul(p, wd)) : u0;
-      return [L.add(p, L.mul(u, k)), flushLane(m1, above, below), flushLane(v1, above, below)];
+      return [L.add(p, L.mul(u, k)), flushLane(m1, inf, zero), flushLane(v1, inf, zero)];
     },
   });
 }

@@ -63,23 +63,24 @@ export interface FusedKernel {
 
 /** The smallest normal float32, 2⁻¹²⁶. */
 export const FLOAT32_MIN_NORMAL = 2 ** -126;
-/** The largest subnormal float32, 2⁻¹²⁶ − 2⁻¹⁴⁹: a lane above it (in magnitude) is normal, or ±∞. */
-const LARGEST_SUBNORMAL = 2 ** -126 - 2 ** -149;
+/**
+ * The two constants `flushLane` takes: +∞ (whose bits are exactly the exponent field's) and +0.
+ */
+export const FLUSH_CONSTANTS: readonly number[] = [Infinity, 0];
 
-/** The two constants `flushLane` compares with: ±the largest subnormal. */
-export const FLUSH_CONSTANTS: readonly number[] = [LARGEST_SUBNORMAL, -LARGEST_SUBNORMAL];
-
-/** x, or +0 where x is subnormal (NaN and ±∞ pass): the JavaScript loop's flush. */
+/** x, or +0 where x is subnormal or −0 (NaN and ±∞ pass): the JavaScript loop's flush. */
 export function flushSubnormal(x: number): number {
   return Math.abs(x) < FLOAT32_MIN_NORMAL ? 0 : x;
 }
 
 /**
- * The lanes' flush: x where it is above `above`, below `below` (the two FLUSH_CONSTANTS, passed
- * in as constant lanes) or NaN, +0 elsewhere (a bitwise and with the mask).
+ * The lanes' flush, in three operations: x & +∞ keeps x's exponent bits only (a non-negative
+ * float: +0 exactly where the exponent field is 0, i.e. x is ±0 or subnormal; a power of two or +∞
+ * elsewhere, never NaN); where that is not +0 the mask is all ones and x is kept, elsewhere the
+ * lane becomes +0. `inf` and `zero` are the two FLUSH_CONSTANTS, passed in as constant lanes.
  */
-export function flushLane(x: Lane, above: Lane, below: Lane): Lane {
-  return L.and(L.or(L.or(L.gt(x, above), L.gt(below, x)), L.ne(x, x)), x);
+export function flushLane(x: Lane, inf: Lane, zero: Lane): Lane {
+  return L.and(L.ne(L.and(x, inf), zero), x);
 }
 
 /**
@@ -90,7 +91,7 @@ function withFlushedOutputs(k: FusedKernel): FusedKernel {
   const own = k.constants.length;
   return {
     ...k,
-    constants: [...k.constants, 'largestSubnormal', 'negLargestSubnormal'],
+    constants: [...k.constants, 'infinity', 'zero'],
     resolve: (attrs) => [...k.resolve(attrs), ...FLUSH_CONSTANTS],
     body(inputs, outputs, constants) {
       k.body(inputs, outputs, constants.slice(0, own));
@@ -99,8 +100,8 @@ function withFlushedOutputs(k: FusedKernel): FusedKernel {
       }
     },
     lanes(inputs, constants) {
-      const [above, below] = constants.slice(own);
-      return k.lanes(inputs, constants.slice(0, own)).map((x) => flushLane(x, above, below));
+      const [inf, zero] = constants.slice(own);
+      return k.lanes(inputs, constants.slice(0, own)).map((x) => flushLane(x, inf, zero));
     },
   };
 }
