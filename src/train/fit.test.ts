@@ -37,7 +37,8 @@ test('fit trains a tf.LayersModel in place', async () => {
   const history = await fit(model, { train, validation }, { optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), epochs: 4, batchSize: 32, verbose: 'silent' });
   assert.ok(history.epochs[3].logs.loss < history.epochs[0].logs.loss);
   assert.ok(history.epochs[3].logs.val_accuracy > 0.9);
-  const again = await evaluate(model, validation);
+  // fit validates in batches of its batchSize: evaluate the same batches, the same numbers.
+  const again = await evaluate(model, validation, { batchSize: 32 });
   assert.equal(again.loss, history.epochs[3].logs.val_loss);
   model.dispose();
 });

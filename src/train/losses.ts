@@ -2,7 +2,8 @@
  * Losses of the course, each a function `(logits, targets, weights?) => mean loss over the batch`
  * (a scalar tensor, no host sync). Class targets are int32 indices [b] (hard labels) or float32
  * probability vectors [b, C] (soft labels, e.g. from mixup). All softmax losses go through
- * `tf.logSoftmax`, which subtracts the row maximum first, so large logits never overflow.
+ * `tf.logSoftmax`, which subtracts the row maximum first, so large logits never overflow (on cpu
+ * and wasm, softmax cross-entropy on class labels is one fused kernel that does the same per row).
  *
  * Weights: with per-example weights w [b] the loss is the weighted mean Σ w_i·l_i / Σ w_i, the
  * normalisation of `torch.nn.CrossEntropyLoss(weight=...)` (which divides by the summed weights of
@@ -12,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
 import { weightedMean } from './weighted-mean.js';
+import { fusedSoftmaxCrossEntropy } from '../engine/kernels/softmax_cross_entropy.js';
 
 /**
  * A loss: the mean over the batch of a per-example loss, as a scalar tensor; with `weights` ([b],
@@ -60,6 +62,9 @@ export function softmaxCrossEntropy(options: CrossEntropyOptions = {}): Loss {
   checkNumber('labelSmoothing', labelSmoothing, { min: 0, max: 1, maxExclusive: true });
   return (logits, targets, weights) =>
     tf.tidy(() => {
+      // Class labels on cpu / wasm: one kernel forward and one backward (engine's fusedSoftmaxCrossEntropy).
+      const fused = targets.dtype === 'int32' && targets.rank === logits.rank - 1 ? fusedSoftmaxCrossEntropy(logits, targets, labelSmoothing) : undefined;
+      if (fused !== undefined) return weightedMean(fused, weights);
       let y = targetProbabilities(logits, targets);
       if (labelSmoothing > 0) {
         const c = logits.shape[logits.rank - 1];
