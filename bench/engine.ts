@@ -3,9 +3,12 @@
  *
  * Measures, each configuration in a fresh process (backend state is global):
  * - GEMM 1024³ in GFLOP/s (A·B, and A·Bᵀ: the transposed product of every dense layer's backward pass);
+ * - the eight matrix products of that MLP's training step at batch 128, each in GFLOP/s, next to
+ *   the same products through `torch.mm` (OpenBLAS called from Python);
  * - MLP 784-512-512-10 training throughput, batch 128, Adam, softmax cross-entropy, Fashion-MNIST:
  *   examples/s, the median of timed intervals after warm-up;
- * on tfjs cpu, wasm as shipped, wasm with trainkit's fixes on 1 and 2 threads, and PyTorch
+ * on tfjs cpu, wasm as shipped, trainkit's wasm engine without native libraries, wasm with
+ * trainkit's fixes on 1 and 2 threads, `useBestBackend()` (trainkit's default), and PyTorch
  * (bench/torch/mlp.py: Debian python3-torch on OpenBLAS, 2 threads). The PyTorch numerics are
  * checked: its first training losses on OpenBLAS must match a run on the reference BLAS.
  *
@@ -22,11 +25,19 @@ import type { MlpResult } from './lib/mlp.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** One matrix product of the MLP's training step (bench/lib/mlp.ts MLP_PRODUCTS), median time. */
+interface Product {
+  name: string;
+  ms: number;
+  gflops: number;
+}
+
 interface TfjsResult {
   config: string;
   backend: { name: string; threads: number; simd: boolean; fixes: string[]; reason?: string };
   gemm1024: { gflops: number; ms: number[] };
   gemm1024TransposedB: { gflops: number; ms: number[] };
+  products?: Product[];
   mlp: Record<string, MlpResult>;
   data: string;
 }
@@ -38,6 +49,7 @@ interface TorchResult {
   blas: string[];
   env: Record<string, string | null>;
   gemm1024?: { gflops: number; ms: number[] };
+  products?: Product[];
   mlp?: MlpResult;
   losses?: number[];
 }
@@ -45,8 +57,10 @@ interface TorchResult {
 const CONFIGS: { id: string; label: string }[] = [
   { id: 'tfjs-cpu', label: 'tfjs cpu' },
   { id: 'wasm-shipped', label: 'tfjs wasm as shipped (1 thread)' },
-  { id: 'wasm-fixed-1', label: 'tfjs wasm + trainkit fixes, 1 thread' },
-  { id: 'wasm-fixed-2', label: 'tfjs wasm + trainkit fixes, 2 threads' },
+  { id: 'wasm-only', label: 'trainkit wasm engine, no native libraries, 2 threads' },
+  { id: 'wasm-fixed-1', label: 'tfjs wasm + trainkit fixes, 1 thread (native libraries on 1)' },
+  { id: 'wasm-fixed-2', label: 'tfjs wasm + trainkit fixes, 2 threads (native libraries on 2, XNNPACK on 2)' },
+  { id: 'native-best', label: 'useBestBackend(): native libraries on 2 threads, XNNPACK on 1' },
 ];
 
 function log(message: string): void {
@@ -84,6 +98,27 @@ function markdown(rows: Row[], torch: TorchResult | undefined): string {
   return lines.join('\n');
 }
 
+/** GFLOP/s of each of the MLP step's products: trainkit without and with native libraries, PyTorch. */
+function productsMarkdown(tfjs: { id: string; result: TfjsResult }[], torch: TorchResult | undefined): string {
+  const of = (id: string) => tfjs.find((t) => t.id === id)?.result.products;
+  const [wasm, native, pt] = [of('wasm-only'), of('native-best'), torch?.products];
+  if (native === undefined) return '';
+  const cell = (p: Product | undefined) => (p === undefined ? 'n/a' : `${round3(p.gflops)} (${round3(p.ms)} ms)`);
+  const total = (ps: Product[] | undefined) => (ps === undefined ? undefined : ps.reduce((t, p) => t + p.ms, 0));
+  const rows = native.map((p, i) => {
+    const ratio = pt?.[i] ? `${round3(p.gflops / pt[i].gflops)}×` : 'n/a';
+    return `| ${p.name} | ${cell(wasm?.[i])} | ${cell(p)} | ${cell(pt?.[i])} | ${ratio} |`;
+  });
+  const [tw, tn, tp] = [total(wasm), total(native), total(pt)];
+  const ms = (x: number | undefined) => (x === undefined ? 'n/a' : `${round3(x)} ms`);
+  return [
+    '| product of the MLP step (batch 128) | trainkit wasm only, GFLOP/s | trainkit native (useBestBackend), GFLOP/s | PyTorch `torch.mm`, GFLOP/s | native / PyTorch |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+    `| all eight, per step | ${ms(tw)} | ${ms(tn)} | ${ms(tp)} | ${tn !== undefined && tp !== undefined ? `${round3(tp / tn)}×` : 'n/a'} |`,
+  ].join('\n');
+}
+
 interface Row {
   id: string;
   label: string;
@@ -113,7 +148,7 @@ function main(): void {
     rows.push({ id: 'pytorch', label: `PyTorch ${torch.timed.torch} + OpenBLAS, 2 threads`, gemm: torch.timed.gemm1024!.gflops, mlp: torch.timed.mlp!.examplesPerSecond });
   }
   const shipped = rows.find((r) => r.id === 'wasm-shipped')!.mlp;
-  const fixed = rows.filter((r) => r.id.startsWith('wasm-fixed'));
+  const fixed = rows.filter((r) => r.id.startsWith('wasm-fixed') || r.id === 'native-best' || r.id === 'wasm-only');
   const best = fixed.reduce((a, b) => (b.mlp > a.mlp ? b : a));
   const torchMlp = torch?.timed.mlp?.examplesPerSecond;
   const targets = {
@@ -121,11 +156,15 @@ function main(): void {
     fixedVsPytorch: torchMlp === undefined ? null : { config: best.id, ratio: best.mlp / torchMlp, target: 0.3, met: best.mlp / torchMlp >= 0.3 },
   };
 
-  const table = markdown(rows, torch?.timed);
+  const products = productsMarkdown(tfjs, torch?.timed);
+  const table = markdown(rows, torch?.timed) + (products ? `\n\n${products}` : '');
+  const nativeRow = rows.find((r) => r.id === 'native-best');
+  const wasmRow = rows.find((r) => r.id === 'wasm-only');
   const notes = [
     `MLP: trainkit adam applied with stepVariables, gradients from tf.variableGrads (tf.train.adam: ${fixed.map((r) => `${r.id} ${Math.round(r.mlpTfjsAdam ?? NaN)}`).join(', ')} ex/s).`,
     `Targets: best fixed wasm (${best.id}) is ${round3(targets.fixedVsShipped.ratio)}× wasm as shipped (target 8×)` +
       (targets.fixedVsPytorch ? ` and ${round3(targets.fixedVsPytorch.ratio)}× PyTorch (target 0.3×).` : '.'),
+    ...(nativeRow && wasmRow ? [`Native vs wasm (MLP ex/s): ${Math.round(nativeRow.mlp)} vs ${Math.round(wasmRow.mlp)}, ${round3(nativeRow.mlp / wasmRow.mlp)}×.`] : []),
     `Machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, load average ${load0.map(round3).join('/')} at start, ${load1.map(round3).join('/')} at end.`,
   ];
   console.log(`${table}\n\n${notes.join('\n')}`);
@@ -138,11 +177,13 @@ function main(): void {
     machine: { cpu: os.cpus()[0]?.model, logicalCores: os.cpus().length, node: process.version, loadAverage: { start: load0, end: load1 } },
     workload: {
       gemm: '1024×1024×1024 float32, median of repetitions after one warm-up',
+      products: "the eight matrix products of the MLP's training step at batch 128 (bench/lib/mlp.ts MLP_PRODUCTS), each the median of 100 timed calls after one warm-up",
       mlp: '784-512-512-10 ReLU, softmax cross-entropy, Adam lr 1e-3, batch 128, Fashion-MNIST train; examples/s = median of timed intervals after warm-up',
       data: tfjs[0].result.data,
     },
     table: rows,
     markdown: table,
+    productsMarkdown: products,
     targets,
     tfjs: Object.fromEntries(tfjs.map(({ id, result }) => [id, result])),
     pytorch: torch ?? null,

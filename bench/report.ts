@@ -258,6 +258,9 @@ function engineSection(file: EngineFile | undefined): string {
     '',
     configs.length ? all : NOT_MEASURED,
     '',
+    ...(file?.productsMarkdown
+      ? ["The MLP step's own matrix products (batch 128), each the median of 100 calls; PyTorch's through `torch.mm` on the same OpenBLAS:", '', file.productsMarkdown, '']
+      : []),
     blasCheck(file?.pytorch?.check ?? undefined, 'BLAS check (MLP)'),
   ].join('\n');
 }

@@ -164,3 +164,45 @@ export function measureGemm(n: number, transposeB: boolean, reps: number): { gfl
   tf.dispose([a, b]);
   return { gflops: (2 * n ** 3) / (median(ms) * 1e6), ms };
 }
+
+/**
+ * The matrix products of one training step of the benchmark MLP (784-512-512-10, batch 128), as
+ * tfjs's gradients compute them: forward A·B, input gradients dY·Wᵀ, weight gradients Xᵀ·dY (the
+ * first layer needs no input gradient). bench/torch/mlp.py times the same list with `torch.mm`.
+ */
+export const MLP_PRODUCTS: ReadonlyArray<{ name: string; m: number; k: number; n: number; transposeA: boolean; transposeB: boolean }> = [
+  { name: 'layer 1 forward', m: 128, k: 784, n: 512, transposeA: false, transposeB: false },
+  { name: 'layer 2 forward', m: 128, k: 512, n: 512, transposeA: false, transposeB: false },
+  { name: 'layer 3 forward', m: 128, k: 512, n: 10, transposeA: false, transposeB: false },
+  { name: 'layer 3 input gradient', m: 128, k: 10, n: 512, transposeA: false, transposeB: true },
+  { name: 'layer 3 weight gradient', m: 512, k: 128, n: 10, transposeA: true, transposeB: false },
+  { name: 'layer 2 input gradient', m: 128, k: 512, n: 512, transposeA: false, transposeB: true },
+  { name: 'layer 2 weight gradient', m: 512, k: 128, n: 512, transposeA: true, transposeB: false },
+  { name: 'layer 1 weight gradient', m: 784, k: 128, n: 512, transposeA: true, transposeB: false },
+];
+
+/**
+ * Each of MLP_PRODUCTS on the active backend through `tf.matMul` (operands stored as tfjs's
+ * gradients hold them: a transposed operand is a flag, not a copy): the median of `reps` timed
+ * calls after one warm-up, in ms and GFLOP/s. The cpu and wasm backends compute synchronously, so
+ * the call's wall time is the product's (no read-back).
+ */
+export function measureProducts(reps: number): Array<{ name: string; ms: number; gflops: number }> {
+  const rng = new Rng(11);
+  return MLP_PRODUCTS.map(({ name, m, k, n, transposeA, transposeB }) => {
+    const draw = (rows: number, cols: number) => tf.tensor2d(Float32Array.from({ length: rows * cols }, () => rng.normal()), [rows, cols]);
+    const a = transposeA ? draw(k, m) : draw(m, k);
+    const b = transposeB ? draw(n, k) : draw(k, n);
+    const once = (): number => {
+      const t0 = performance.now();
+      const c = tf.matMul(a, b, transposeA, transposeB);
+      const ms = performance.now() - t0;
+      c.dispose();
+      return ms;
+    };
+    once();
+    const ms = median(Array.from({ length: reps }, once));
+    tf.dispose([a, b]);
+    return { name, ms, gflops: (2 * m * n * k) / (ms * 1e6) };
+  });
+}

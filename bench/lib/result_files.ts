@@ -85,6 +85,8 @@ export interface EngineFile extends RunRecord {
   table?: EngineRow[];
   targets?: { fixedVsShipped?: { config?: string } | null };
   pytorch?: { timed?: TorchRun; check?: BlasCheck } | null;
+  /** The MLP step's products per configuration, as a markdown table (bench/engine.ts). */
+  productsMarkdown?: string;
 }
 
 /** One runner of bench/lib/train_config.ts. */

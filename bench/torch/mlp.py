@@ -61,6 +61,37 @@ def measure_gemm(n, reps):
     return {"gflops": 2 * n ** 3 / (statistics.median(ms) * 1e6), "ms": sorted(ms)}
 
 
+# The matrix products of one training step of the MLP at batch 128 (bench/lib/mlp.ts MLP_PRODUCTS):
+# (name, m, k, n, transpose_a, transpose_b); a transposed operand is a view, as autograd holds it.
+MLP_PRODUCTS = [
+    ("layer 1 forward", 128, 784, 512, False, False),
+    ("layer 2 forward", 128, 512, 512, False, False),
+    ("layer 3 forward", 128, 512, 10, False, False),
+    ("layer 3 input gradient", 128, 10, 512, False, True),
+    ("layer 3 weight gradient", 512, 128, 10, True, False),
+    ("layer 2 input gradient", 128, 512, 512, False, True),
+    ("layer 2 weight gradient", 512, 128, 512, True, False),
+    ("layer 1 weight gradient", 784, 128, 512, True, False),
+]
+
+
+def measure_products(reps):
+    g = torch.Generator().manual_seed(11)
+    out = []
+    for name, m, k, n, ta, tb in MLP_PRODUCTS:
+        a = torch.randn(k, m, generator=g).t() if ta else torch.randn(m, k, generator=g)
+        b = torch.randn(n, k, generator=g).t() if tb else torch.randn(k, n, generator=g)
+        torch.mm(a, b)
+        ms = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            torch.mm(a, b)
+            ms.append((time.perf_counter() - t0) * 1000)
+        med = statistics.median(ms)
+        out.append({"name": name, "ms": med, "gflops": 2 * m * n * k / (med * 1e6)})
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--threads", type=int, default=2)
@@ -81,6 +112,7 @@ def main():
         out["losses"] = check_losses(mlp, x, y, args.check_steps, args.batch, args.seed)
     else:
         out["gemm1024"] = measure_gemm(1024, 10)
+        out["products"] = measure_products(100)
         out["mlp"] = measure_throughput(mlp, x, y, args.batch, args.warmup, args.intervals, args.steps, args.seed)
     out["blas"] = blas_libraries()
     print(json.dumps(out))

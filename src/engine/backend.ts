@@ -10,10 +10,12 @@
  * are imported, then `wasm`, `cpu`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { _FusedMatMul } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { checkNumber, EngineError, InvalidArgumentError } from '../errors.js';
 import { setGemmThreads } from './kernels/gemm_threads.js';
-import { installWasmFixes, removeWasmFixes } from './kernels/fixes.js';
+import { installedWasmFixes, installWasmFixes, removeWasmFixes } from './kernels/fixes.js';
+import { installFusedActivation } from './fused_activation.js';
 import { setActiveBlas, type NativeBlas } from './native/blas.js';
 import { setActiveConv, type NativeConv } from './native/dnn.js';
 
@@ -212,8 +214,11 @@ async function startWasm(o: ResolvedOptions): Promise<BackendInfo> {
   setActiveBlas(blas);
   setActiveConv(conv);
   let fixes: string[] = [];
-  if (o.fixes) fixes = installWasmFixes();
-  else removeWasmFixes();
+  if (o.fixes) {
+    fixes = installWasmFixes();
+    // Dense / conv layers' bias + ReLU fused while training, as long as wasm runs trainkit's kernels.
+    installFusedActivation(() => tf.getBackend() === 'wasm' && installedWasmFixes().includes(_FusedMatMul));
+  } else removeWasmFixes();
   const reason = [wasmStart.reason, o.fixes ? undefined : 'kernel fixes off (wasm as shipped)'].filter(Boolean).join('; ');
   const info = o.fixes ? nativeInfo(o.native) : undefined;
   return { name: 'wasm', threads: wasmStart.threads, simd: wasmStart.simd, fixes, ...(info ? { native: info } : {}), ...(reason ? { reason } : {}) };
