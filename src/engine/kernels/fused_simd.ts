@@ -276,9 +276,15 @@ export function backendMemory(backend: unknown): WebAssembly.Memory | undefined 
     | undefined;
   if (module == null) return undefined;
   if (module.wasmMemory instanceof WebAssembly.Memory) return module.wasmMemory;
-  const exported = Object.values(module.asm ?? {}).find((v) => v instanceof WebAssembly.Memory);
-  return exported as WebAssembly.Memory | undefined;
+  // The single-threaded build exports it among ~300 functions: searched once per module (a memory
+  // object stays the same when it grows; only its buffer is replaced).
+  const asm = module.asm;
+  if (asm == null) return undefined;
+  if (!exportedMemory.has(asm)) exportedMemory.set(asm, Object.values(asm).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined);
+  return exportedMemory.get(asm);
 }
+
+const exportedMemory = new WeakMap<object, WebAssembly.Memory | undefined>();
 
 const instances = new WeakMap<WebAssembly.Memory, Map<string, SimdFunction | null>>();
 
