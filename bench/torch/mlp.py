@@ -49,16 +49,21 @@ def mlp(seed):
     )
 
 
-def measure_gemm(n, reps):
-    g = torch.Generator().manual_seed(7)
-    a, b = torch.randn(n, n, generator=g), torch.randn(n, n, generator=g)
+def time_mm(a, b, reps):
+    """torch.mm(a, b) once untimed, then `reps` timed calls: their times in ms, sorted."""
     torch.mm(a, b)
     ms = []
     for _ in range(reps):
         t0 = time.perf_counter()
         torch.mm(a, b)
         ms.append((time.perf_counter() - t0) * 1000)
-    return {"gflops": 2 * n ** 3 / (statistics.median(ms) * 1e6), "ms": sorted(ms)}
+    return sorted(ms)
+
+
+def measure_gemm(n, reps):
+    g = torch.Generator().manual_seed(7)
+    ms = time_mm(torch.randn(n, n, generator=g), torch.randn(n, n, generator=g), reps)
+    return {"gflops": 2 * n ** 3 / (statistics.median(ms) * 1e6), "ms": ms}
 
 
 # The matrix products of one training step of the MLP at batch 128 (bench/lib/mlp.ts MLP_PRODUCTS):
@@ -81,13 +86,7 @@ def measure_products(reps):
     for name, m, k, n, ta, tb in MLP_PRODUCTS:
         a = torch.randn(k, m, generator=g).t() if ta else torch.randn(m, k, generator=g)
         b = torch.randn(n, k, generator=g).t() if tb else torch.randn(k, n, generator=g)
-        torch.mm(a, b)
-        ms = []
-        for _ in range(reps):
-            t0 = time.perf_counter()
-            torch.mm(a, b)
-            ms.append((time.perf_counter() - t0) * 1000)
-        med = statistics.median(ms)
+        med = statistics.median(time_mm(a, b, reps))
         out.append({"name": name, "ms": med, "gflops": 2 * m * n * k / (med * 1e6)})
     return out
 

@@ -19,6 +19,7 @@ import { adam } from './adam.js';
 import { adamw } from './adamw.js';
 import { decayMask } from './masked.js';
 import { learningRateOf } from './learning_rate_of.js';
+import { asParams, assertStepsLeakNothing } from './steps.fixture.js';
 
 after(() => installFusedKernels());
 
@@ -58,9 +59,7 @@ const chainOnly = (tx: GradientTransformation<any>): GradientTransformation<any>
 function trajectory(tx: GradientTransformation<any>, grads: Grads, variables: boolean): { values: Float32Array[][]; rates: (number | undefined)[] } {
   const start = tf.memory().numTensors;
   const rng = new Rng(11);
-  const init = tree((n) => Float32Array.from({ length: n }, () => rng.normal()));
-  let params: ParamTree = variables ? Object.fromEntries(Object.entries(init).map(([k, t]) => [k, tf.variable(t)])) : init;
-  if (variables) disposeTree(init);
+  let params = asParams(tree((n) => Float32Array.from({ length: n }, () => rng.normal())), variables);
   let state = tx.init(params);
   const values: Float32Array[][] = [];
   const rates: (number | undefined)[] = [];
@@ -144,23 +143,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
     installFusedKernels();
     for (const [name, make] of CASES) {
       for (const variables of [false, true]) {
-        const tx = make();
         const rng = new Rng(5);
         const g = tree((n) => normal(rng, n, 0));
-        const init = tree((n) => Float32Array.from({ length: n }, () => rng.normal()));
-        let params: ParamTree = variables ? Object.fromEntries(Object.entries(init).map(([k, t]) => [k, tf.variable(t)])) : init;
-        if (variables) disposeTree(init);
-        let state = tx.init(params);
-        const run = () => {
-          if (variables) state = stepVariables(tx, params, g, state);
-          else ({ params, state } = step(tx, params, g, state));
-        };
-        run();
-        const [tensors, buffers] = [tf.memory().numTensors, tf.backend().numDataIds()];
-        for (let i = 0; i < 10; i++) run();
-        assert.equal(tf.memory().numTensors, tensors, `${name}${variables ? ' (variables)' : ''}: tensors`);
-        assert.equal(tf.backend().numDataIds(), buffers, `${name}${variables ? ' (variables)' : ''}: buffers`);
-        disposeTree([params, state, g]);
+        const params = asParams(tree((n) => Float32Array.from({ length: n }, () => rng.normal())), variables);
+        assertStepsLeakNothing(make(), params, g, variables, name, 10);
+        disposeTree(g);
       }
     }
   });

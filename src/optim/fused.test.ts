@@ -19,7 +19,8 @@ import { FLOAT32_MIN_NORMAL } from '../engine/kernels/fused_elementwise.js';
 import { TreeMismatchError } from '../errors.js';
 import type { ParamTree } from '../tree/tree.js';
 import { collectTensors, disposeTree } from '../tree/ops.js';
-import { step, stepVariables, type GradientTransformation } from './transform.js';
+import { step, type GradientTransformation } from './transform.js';
+import { asParams, assertStepsLeakNothing } from './steps.fixture.js';
 import { scaleByAdam } from './scale_by_adam.js';
 import { trace } from './trace.js';
 import { scaleByRms } from './scale_by_rms.js';
@@ -199,21 +200,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const rng = new Rng(3);
       const g = tree((n) => normal(rng, n, 0));
       for (const variables of [false, true]) {
-        const tx = make();
-        const values = tree((n) => Float32Array.from({ length: n }, () => rng.normal()));
-        let params: ParamTree = variables ? Object.fromEntries(Object.entries(values).map(([k, t]) => [k, tf.variable(t)])) : values;
-        if (variables) disposeTree(values);
-        let state = tx.init(params);
-        const run = () => {
-          if (variables) state = stepVariables(tx, params, g, state);
-          else ({ params, state } = step(tx, params, g, state));
-        };
-        run();
-        const [tensors, buffers] = [tf.memory().numTensors, tf.backend().numDataIds()];
-        for (let i = 0; i < 20; i++) run();
-        assert.equal(tf.memory().numTensors, tensors, `${name}${variables ? ' (variables)' : ''}: tensors`);
-        assert.equal(tf.backend().numDataIds(), buffers, `${name}${variables ? ' (variables)' : ''}: buffers`);
-        disposeTree([params, state]);
+        const params = asParams(tree((n) => Float32Array.from({ length: n }, () => rng.normal())), variables);
+        assertStepsLeakNothing(make(), params, g, variables, name, 20);
       }
       disposeTree(g);
     }

@@ -20,6 +20,8 @@ export function debianOpenBlasPath(arch: string = process.arch): string {
 export type OpenBlasLoad = { blas: NativeBlas } | NotLoaded;
 
 const ROW_MAJOR = 101;
+const NO_TRANS = 111;
+const TRANS = 112;
 
 /**
  * Products of fewer multiply-adds (m·n·k) than this run on one thread. OpenBLAS splits anything
@@ -30,8 +32,6 @@ const ROW_MAJOR = 101;
  * 0.57 ms).
  */
 export const SMALL_PRODUCT = 2 ** 22;
-const NO_TRANS = 111;
-const TRANS = 112;
 
 /**
  * Loads OpenBLAS from `path`, binds `cblas_sgemm`, sets its thread count and checks one product.
