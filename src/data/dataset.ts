@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
 import { Rng } from '../engine/rng.js';
+import { gatherRows } from '../engine/gather_rows.js';
 
 export interface ArrayDataset {
   /** Number of examples. */
@@ -120,22 +121,12 @@ export function* batches(d: ArrayDataset, options: BatchOptions): Generator<Batc
   checkNumber('startBatch', startBatch, { min: 0, integer: true });
   const order = epochOrder(d.size, { shuffle, seed, epoch });
   const n = batchCount(d.size, batchSize, dropRemainder);
-  const xs = prod(d.xShape);
-  const ys = prod(d.yShape);
-  const yDtype = d.y instanceof Int32Array ? 'int32' : 'float32';
   for (let b = startBatch; b < n; b++) {
     const indices = order.subarray(b * batchSize, Math.min(d.size, (b + 1) * batchSize));
-    const m = indices.length;
-    const x = new Float32Array(m * xs);
-    const y = yDtype === 'int32' ? new Int32Array(m * ys) : new Float32Array(m * ys);
-    for (let k = 0; k < m; k++) {
-      const i = indices[k];
-      x.set(d.x.subarray(i * xs, (i + 1) * xs), k * xs);
-      y.set(d.y.subarray(i * ys, (i + 1) * ys), k * ys);
-    }
+    // Rows copied straight into the backend's memory where it allows (engine's gatherRows).
     yield {
-      x: tf.tensor(x, [m, ...d.xShape], 'float32'),
-      y: tf.tensor(y, [m, ...d.yShape], yDtype),
+      x: gatherRows(d.x, indices, d.xShape),
+      y: gatherRows(d.y, indices, d.yShape),
       indices: Int32Array.from(indices),
     };
   }
