@@ -9,7 +9,8 @@
  *   not start in Node as shipped).
  * Same model (bench/lib/models.ts), same data (the first N Fashion-MNIST training images, N = the
  * (warmup + steps) × batch, one shuffled epoch per fit call), same batch, softmax cross-entropy on
- * logits, accuracy computed by both loops. Timing: `rounds` fit calls per runner, interleaved
+ * logits, accuracy computed by both loops. Timing: `warmupRounds` untimed fit calls per runner (the
+ * JIT's warm-up, see `Plan`), then `rounds` fit calls per runner, interleaved
  * between the runners of the process (A B, B A, ...: load drift on a shared machine hits both
  * alike); in each call, `warmup` untimed steps, then `steps` timed steps, both ends marked after
  * reading the last layer's bias (so the work is done); examples/s is the median over rounds.
@@ -31,12 +32,26 @@ import { median } from './stats.js';
 export type Runner = 'trainkit-fit' | 'layers-fit' | 'layers-fit-shipped';
 const RUNNERS: readonly Runner[] = ['trainkit-fit', 'layers-fit', 'layers-fit-shipped'];
 
-/** Each round: a fresh `fit` call of `warmup` untimed then `steps` timed steps, per runner. */
-export interface Plan { warmup: number; rounds: number; steps: number }
+/**
+ * Each round: a fresh `fit` call of `warmup` untimed then `steps` timed steps, per runner; first
+ * `warmupRounds` whole rounds untimed. Why those: V8 compiles the hot paths of tfjs and trainkit
+ * while they run, so a process's first ~150 MLP steps are slower (the five rounds of one run
+ * measured 10.9k, 13.4k, 16.5k, 18.5k, 15.2k ex/s); PyTorch, compiled ahead of time, is at its
+ * steady state after its 20 warm-up steps. Both tfjs runners get the same untimed rounds.
+ */
+export interface Plan { warmup: number; rounds: number; steps: number; warmupRounds: number }
 
 const PLANS: Record<ModelName, { full: Plan; quick: Plan; shipped: Plan }> = {
-  mlp: { full: { warmup: 5, rounds: 5, steps: 40 }, quick: { warmup: 2, rounds: 2, steps: 5 }, shipped: { warmup: 2, rounds: 3, steps: 8 } },
-  cnn: { full: { warmup: 3, rounds: 5, steps: 20 }, quick: { warmup: 2, rounds: 2, steps: 3 }, shipped: { warmup: 1, rounds: 1, steps: 1 } },
+  mlp: {
+    full: { warmup: 5, rounds: 5, steps: 40, warmupRounds: 3 },
+    quick: { warmup: 2, rounds: 2, steps: 5, warmupRounds: 0 },
+    shipped: { warmup: 2, rounds: 3, steps: 8, warmupRounds: 0 },
+  },
+  cnn: {
+    full: { warmup: 3, rounds: 5, steps: 20, warmupRounds: 1 },
+    quick: { warmup: 2, rounds: 2, steps: 3, warmupRounds: 0 },
+    shipped: { warmup: 1, rounds: 1, steps: 1, warmupRounds: 0 },
+  },
 };
 
 /** The plan a runner gets (wasm as shipped is ~10× slower: fewer steps). */
@@ -137,6 +152,7 @@ async function main(): Promise<void> {
     const made = runners.map((r) => makeRunner(r, name, plan, train));
     const rates: number[][] = runners.map(() => []);
     let tensorsAfterFirst = 0;
+    for (let k = 0; k < plan.warmupRounds; k++) for (const m of made) await m.round();
     for (let k = 0; k < plan.rounds; k++) {
       const order = k % 2 === 0 ? runners.map((_, i) => i) : runners.map((_, i) => runners.length - 1 - i);
       for (const i of order) rates[i].push(await made[i].round());
