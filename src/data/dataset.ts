@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber } from '../errors.js';
 import { Rng } from '../engine/rng.js';
-import { gatherRows } from '../engine/gather_rows.js';
+import { copyRows, gatherRows } from '../engine/gather_rows.js';
 
 export interface ArrayDataset {
   /** Number of examples. */
@@ -72,9 +72,9 @@ export function subset(d: ArrayDataset, indices: ArrayLike<number>): ArrayDatase
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     if (!Number.isInteger(i) || i < 0 || i >= d.size) throw new InvalidArgumentError('index', i, `an integer in [0, ${d.size})`);
-    x.set(d.x.subarray(i * xs, (i + 1) * xs), k * xs);
-    y.set(d.y.subarray(i * ys, (i + 1) * ys), k * ys);
   }
+  copyRows(d.x, indices, xs, x);
+  copyRows(d.y, indices, ys, y);
   const weight = d.weight === undefined ? {} : { weight: Float32Array.from(indices, (i) => d.weight![i]) };
   return { ...d, size: indices.length, x, y, ...weight };
 }

@@ -11,6 +11,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
+ * Copies rows `indices` of `source` (rows of `row` values, one after another) into `into`, one
+ * after another. The indices must be rows of `source` (the caller checks them).
+ *
+ * @example
+ * copyRows(images, Int32Array.of(4, 0), 784, out); // out holds rows 4 and 0
+ */
+export function copyRows(source: Float32Array | Int32Array, indices: ArrayLike<number>, row: number, into: Float32Array | Int32Array): void {
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    into.set(source.subarray(i * row, (i + 1) * row), k * row);
+  }
+}
+
+/**
  * Rows `indices` of `source` (rows of `rowShape`, stored one after another) as a tensor of shape
  * [indices.length, ...rowShape] and dtype float32 (Float32Array source) or int32 (Int32Array).
  *
@@ -19,22 +33,16 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  */
 export function gatherRows(source: Float32Array | Int32Array, indices: ArrayLike<number>, rowShape: readonly number[]): tf.Tensor {
   const dtype = source instanceof Int32Array ? 'int32' : 'float32';
-  const row = rowShape.reduce((a, b) => a * b, 1);
+  const row = tf.util.sizeFromShape([...rowShape]);
   const m = indices.length;
   const shape = [m, ...rowShape];
-  const copy = (into: Float32Array | Int32Array) => {
-    for (let k = 0; k < m; k++) {
-      const i = indices[k];
-      into.set(source.subarray(i * row, (i + 1) * row), k * row);
-    }
-  };
   if (tf.getBackend() === 'wasm' && m * row > 0) {
     const backend = tf.backend() as BackendWasm;
     const info = backend.makeOutput(shape, dtype);
-    copy(backend.typedArrayFromHeap(info) as Float32Array | Int32Array);
+    copyRows(source, indices, row, backend.typedArrayFromHeap(info) as Float32Array | Int32Array);
     return tf.engine().makeTensorFromTensorInfo(info);
   }
   const values = dtype === 'int32' ? new Int32Array(m * row) : new Float32Array(m * row);
-  copy(values);
+  copyRows(source, indices, row, values);
   return tf.tensor(values, shape, dtype);
 }
