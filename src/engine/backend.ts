@@ -14,7 +14,7 @@ import { _FusedMatMul } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { checkNumber, EngineError, InvalidArgumentError } from '../errors.js';
 import { setGemmThreads } from './kernels/gemm_threads.js';
-import { installedWasmFixes, installWasmFixes, removeWasmFixes } from './kernels/fixes.js';
+import { installWasmFixes, removeWasmFixes, wasmFixInstalled } from './kernels/fixes.js';
 import { installFusedActivation } from './fused_activation.js';
 import { setActiveBlas, type NativeBlas } from './native/blas.js';
 import { setActiveConv, type NativeConv } from './native/dnn.js';
@@ -217,7 +217,7 @@ async function startWasm(o: ResolvedOptions): Promise<BackendInfo> {
   if (o.fixes) {
     fixes = installWasmFixes();
     // Dense / conv layers' bias + ReLU fused while training, as long as wasm runs trainkit's kernels.
-    installFusedActivation(() => tf.getBackend() === 'wasm' && installedWasmFixes().includes(_FusedMatMul));
+    installFusedActivation(() => tf.getBackend() === 'wasm' && wasmFixInstalled(_FusedMatMul));
   } else removeWasmFixes();
   const reason = [wasmStart.reason, o.fixes ? undefined : 'kernel fixes off (wasm as shipped)'].filter(Boolean).join('; ');
   const info = o.fixes ? nativeInfo(o.native) : undefined;

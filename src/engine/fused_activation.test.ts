@@ -9,9 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useBackend } from './backend.js';
 import { fusedActivationInstalled, installFusedActivation, removeFusedActivation } from './fused_activation.js';
-import { installedWasmFixes } from './kernels/fixes.js';
+import { wasmFixInstalled } from './kernels/fixes.js';
 
-const onWasmWithFixes = () => tf.getBackend() === 'wasm' && installedWasmFixes().includes(tf._FusedMatMul);
+const onWasmWithFixes = () => tf.getBackend() === 'wasm' && wasmFixInstalled(tf._FusedMatMul);
 after(() => installFusedActivation(onWasmWithFixes));
 
 function models(seed: number) {

@@ -77,10 +77,13 @@ export function removeWasmFixes(): void {
   }
 }
 
+/** Whether trainkit's fix of kernel `name` is the one registered for wasm now. */
+export function wasmFixInstalled(name: string): boolean {
+  const current = tf.getKernel(name, 'wasm');
+  return current !== undefined && mine.has(current);
+}
+
 /** Names of the fixes currently registered. */
 export function installedWasmFixes(): string[] {
-  return WASM_FIXES.map((f) => f.kernelName).filter((name) => {
-    const current = tf.getKernel(name, 'wasm');
-    return current !== undefined && mine.has(current);
-  });
+  return WASM_FIXES.map((f) => f.kernelName).filter(wasmFixInstalled);
 }
