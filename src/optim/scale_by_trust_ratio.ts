@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors.js';
 import { EMPTY_STATE, type EmptyState, type GradientTransformation } from './transform.js';
 import { mapLeaf } from './leafwise.js';
+import { l2Norm } from '../tree/ops.js';
 
 /**
  * Multiplies each leaf's update u by ‖θ‖ / ‖u‖ (L2 norms of that leaf, i.e. per layer), or by 1
@@ -20,8 +21,8 @@ export function scaleByTrustRatio(): GradientTransformation<EmptyState> {
         throw new InvalidArgumentError('params', params, 'the parameters (scaleByTrustRatio needs them in update)');
       const scaled = mapLeaf(
         (u, p) => {
-          const pNorm = tf.norm(p);
-          const uNorm = tf.norm(u);
+          const pNorm = l2Norm(p);
+          const uNorm = l2Norm(u);
           const zero = tf.logicalOr(tf.equal(pNorm, 0), tf.equal(uNorm, 0));
           return tf.mul(u, tf.where(zero, tf.onesLike(pNorm), tf.div(pNorm, uNorm)));
         },

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors.js';
 import { learningRateOf } from '../optim/learning_rate_of.js';
 import { valueAt } from '../schedules/schedule.js';
-import { disposeTree, globalNorm } from '../tree/ops.js';
+import { disposeTree, globalNorm, l2Norm } from '../tree/ops.js';
 import { treeLeaves, treeLeavesWithPaths } from '../tree/tree.js';
 import type { AugmentBatch } from '../augment/types.js';
 import type { LoopBatch } from './batch-stream.js';
@@ -67,7 +67,7 @@ export function trainStep(run: Run, b: LoopBatch, s: number, logStep: boolean): 
     if (!logStep) return { names: [] };
     const after = treeLeaves(adapter.trainable());
     const read = tf.tidy(() => {
-      const ratios = before.map(([, w], i) => tf.div(tf.norm(tf.sub(after[i], w)), tf.norm(w)));
+      const ratios = before.map(([, w], i) => tf.div(l2Norm(tf.sub(after[i], w)), l2Norm(w)));
       return tf.stack([out.loss, gradNorm as tf.Scalar, ...ratios]);
     });
     return { read, names: before.map(([p]) => p) };

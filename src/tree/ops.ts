@@ -22,6 +22,16 @@ export function treeScale<T extends ParamTree>(tree: T, factor: number): T {
   return treeMap((x) => tf.mul(x, factor), tree);
 }
 
+/**
+ * The L2 norm of one tensor, √Σx², as a scalar tensor (no host sync). Square and sum, not
+ * `tf.norm`, whose |x| and `pow` passes are slow on wasm (a scalar `powf` per element): a logging
+ * step of `fit` on the 670k-parameter MLP (update/parameter ratios of every weight) took 27 ms
+ * with `tf.norm` and 10.5 ms with this, against 5.3 ms for a plain step.
+ */
+export function l2Norm(x: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.sqrt(tf.sum(tf.square(x))) as tf.Scalar);
+}
+
 /** sqrt(Σ‖leaf‖²) over all leaves, as a scalar tensor (no host sync). */
 export function globalNorm(tree: ParamTree): tf.Scalar {
   return tf.tidy(() => {

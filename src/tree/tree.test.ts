@@ -13,6 +13,7 @@ import {
   disposeTree,
 } from './index.js';
 import { TreeMismatchError } from '../errors.js';
+import { l2Norm } from './ops.js';
 
 await tf.setBackend('cpu');
 
@@ -53,6 +54,28 @@ test('globalNorm is the square root of the sum of squares over every leaf', () =
   assert.ok(Math.abs(n.dataSync()[0] - 5) < 1e-6);
   assert.equal(treeSize(t), 3);
   disposeTree([t, n]);
+});
+
+test('l2Norm is tf.norm without its pow passes: same value, one Square and one Sum, no leak', async () => {
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  for (const shape of [[5], [3, 4], [2, 3, 7], [1]]) {
+    const x = tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, next), shape);
+    const before = tf.memory().numTensors;
+    const [mine, theirs] = [l2Norm(x), tf.norm(x)];
+    assert.deepEqual(mine.shape, []);
+    assert.ok(Math.abs(mine.dataSync()[0] - theirs.dataSync()[0]) <= 1e-6 * theirs.dataSync()[0], `shape [${shape}]`);
+    tf.dispose([mine, theirs]);
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+  }
+  const zero = l2Norm(tf.zeros([4]));
+  assert.equal(zero.dataSync()[0], 0);
+  zero.dispose();
+  const x = tf.tensor([3, -4]);
+  const profile = await tf.profile(() => l2Norm(x));
+  assert.deepEqual(profile.kernels.map((k) => k.name).sort(), ['Sqrt', 'Square', 'Sum']);
+  tf.dispose([x, profile.result as tf.Tensor]);
 });
 
 test('treeUnflatten inverts treeLeaves and zerosLike keeps shapes', () => {
