@@ -4,22 +4,22 @@
  *
  * 1. Training examples/s of the MLP (784-512-512-10, batch 128, Adam) and the CNN (28×28×1
  *    conv3×3(32)-conv3×3(64)-maxpool2-dense128-dense10, batch 64, Adam) on Fashion-MNIST:
- *    trainkit `fit` on `useBestBackend()` (fixed wasm) vs tfjs-layers `model.fit` on the same
- *    backend (trainkit's kernel fixes installed) vs tfjs-layers `model.fit` on wasm as shipped vs
- *    PyTorch 1.13 (bench/torch/mlp.py, bench/torch/cnn.py: OpenBLAS, 2 threads; their first
- *    losses checked against a reference-BLAS run). trainkit fit and tfjs-layers fit run in one
- *    process with their fit calls interleaved (bench/lib/train_config.ts), wasm as shipped and
- *    PyTorch in their own; medians of timed steps after warm-up.
- * 2. Where a trainkit CNN step's time goes, by kernel (bench/lib/profile_cnn.ts).
- * 3. Wall time to 91% Fashion-MNIST test accuracy with the CNN, trainkit (bench/lib/train_tta.ts)
+ *    trainkit `fit` on `useBestBackend()` vs tfjs-layers `model.fit` on the same backend
+ *    (trainkit's kernel fixes installed) vs tfjs-layers `model.fit` on wasm as shipped; trainkit
+ *    fit and tfjs-layers fit run in one process with their fit calls interleaved
+ *    (bench/lib/train_config.ts), wasm as shipped in its own; medians of timed steps after warm-up.
+ * 2. trainkit vs PyTorch 1.13 (OpenBLAS, 2 threads, at its best and plain), paired rounds
+ *    (bench/lib/paired.ts): long-lived processes, the same warm-up steps, timed rounds alternating
+ *    between them, the median of the per-round ratios; PyTorch's first losses checked against a
+ *    reference-BLAS run. Peak RSS of those processes (same model, whole training set).
+ * 3. Where a trainkit CNN step's time goes, by kernel (bench/lib/profile_cnn.ts).
+ * 4. Wall time to 91% Fashion-MNIST test accuracy with the CNN, trainkit (bench/lib/train_tta.ts)
  *    and PyTorch (bench/torch/cnn.py --mode tta), same recipe: AdamW + warmup-cosine, batch 128,
  *    the full test set every 235 steps, each capped at --cap-s seconds. The slow part: skip it with
- *    --skip-time-to-accuracy.
- * 4. Peak RSS of the CNN runs: trainkit fit alone in a process vs PyTorch, on the same images, and
- *    the two time-to-accuracy processes (full data).
+ *    --skip-time-to-accuracy. Peak RSS of both runs.
  * --quick: few steps and a 20 s cap, to check that everything runs (numbers meaningless).
  *
- * Prints a markdown table; writes bench/results/training.json with a `targets` object
+ * Prints markdown tables; writes bench/results/training.json with a `targets` object
  * `{ name: { measure, ratio, target, met } }`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ import { blasLossCheck, CHECK_STEPS, openblasEnv, PYTHON, runTorch } from './lib
 import { round3 } from './lib/stats.js';
 import type { ThroughputResult, Runner } from './lib/train_config.js';
 import type { ModelName } from './lib/models.js';
+import { PAIRED_PLANS, type PairedResult, pairedRounds } from './lib/paired.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,16 +49,6 @@ const capS = quick ? 20 : Number(flags['cap-s']);
 
 function log(message: string): void {
   process.stderr.write(`[bench/training] ${message}\n`);
-}
-
-interface TorchThroughput {
-  torch: string;
-  threads: number;
-  blas: string[];
-  peakRssMb?: number;
-  mlp?: { examplesPerSecond: number; perInterval: number[] };
-  cnn?: { examplesPerSecond: number; perInterval: number[] };
-  losses?: number[];
 }
 
 interface Tta {
@@ -82,22 +73,6 @@ function tfjs(model: ModelName, runners: Runner[]): ThroughputResult[] {
   const { result, seconds } = runJson<ThroughputResult[]>(process.execPath, args, { cwd: root });
   log(`${label}: ${result.map((r) => `${r.runner} ${r.error ?? `${Math.round(r.examplesPerSecond!)} ex/s`}`).join(', ')} (${seconds.toFixed(0)} s)`);
   return result;
-}
-
-/** Throughput plan of the PyTorch scripts: the same warm-up, intervals and steps as train_config.ts. */
-const TORCH_PLAN: Record<ModelName, string[]> = quick
-  ? { mlp: ['--warmup', '2', '--intervals', '2', '--steps', '5'], cnn: ['--warmup', '2', '--intervals', '2', '--steps', '3'] }
-  : { mlp: ['--warmup', '20', '--intervals', '5', '--steps', '40'], cnn: ['--warmup', '10', '--intervals', '5', '--steps', '20'] };
-
-function torchThroughput(model: ModelName, limit: number): TorchThroughput {
-  log(`pytorch ${model} ...`);
-  const args =
-    model === 'mlp'
-      ? ['bench/torch/mlp.py', '--threads', '2', ...TORCH_PLAN.mlp]
-      : ['bench/torch/cnn.py', '--threads', '2', '--mode', 'throughput', '--limit', String(limit), ...TORCH_PLAN.cnn];
-  const r = runTorch<TorchThroughput>(root, args);
-  log(`pytorch ${model}: ${Math.round(r[model]!.examplesPerSecond)} ex/s, BLAS ${r.blas.join(', ')}`);
-  return r;
 }
 
 /** The first losses on OpenBLAS vs the reference BLAS: the timed numerics are the right ones. */
@@ -147,7 +122,7 @@ const ratioText = (x: number | undefined, base: number | undefined) => (x !== un
 const ttaText = (t: Tta | undefined) =>
   t === undefined ? 'skipped' : t.reached ? `${t.seconds!.toFixed(0)} s (step ${t.steps}, epoch ${t.epochs.toFixed(2)})` : `not reached in ${t.wallSeconds.toFixed(0)} s (best ${t.bestAccuracy})`;
 
-function main(): void {
+async function main(): Promise<void> {
   const load0 = os.loadavg();
   const started = new Date();
   const models: ModelName[] = ['mlp', 'cnn'];
@@ -156,14 +131,11 @@ function main(): void {
     // trainkit fit and tfjs-layers fit share a process, their rounds interleaved; as shipped needs its own.
     for (const r of [...tfjs(m, ['trainkit-fit', 'layers-fit']), ...tfjs(m, ['layers-fit-shipped'])]) tput[m][r.runner] = r;
   }
-  // Peak memory of a CNN training run: trainkit alone in its process (the pair above shares one).
-  const cnnAlone = tfjs('cnn', ['trainkit-fit'])[0];
-
-  let torch: { mlp: TorchThroughput; cnn: TorchThroughput; checks: ReturnType<typeof torchCheck>[] } | undefined;
+  let torch: { paired: Record<ModelName, PairedResult>; checks: ReturnType<typeof torchCheck>[] } | undefined;
   if (!flags['skip-torch']) {
-    const cnnPlan = tput.cnn['trainkit-fit']!.plan;
-    const limit = (cnnPlan.warmup + cnnPlan.steps) * 64;
-    torch = { mlp: torchThroughput('mlp', 0), cnn: torchThroughput('cnn', limit), checks: [torchCheck('mlp'), torchCheck('cnn')] };
+    const paired = {} as Record<ModelName, PairedResult>;
+    for (const m of models) paired[m] = await pairedRounds(m, PAIRED_PLANS[m][quick ? 'quick' : 'full'], root, log);
+    torch = { paired, checks: [torchCheck('mlp'), torchCheck('cnn')] };
   }
 
   log('profiling a trainkit CNN step ...');
@@ -179,21 +151,35 @@ function main(): void {
   const load1 = os.loadavg();
 
   const ex = (m: ModelName, r: Runner) => tput[m][r]?.examplesPerSecond;
-  const torchEx = (m: ModelName) => torch?.[m][m]?.examplesPerSecond;
   const rows = models.flatMap((m) => [
-    { model: m, config: 'trainkit fit, fixed wasm (useBestBackend)', ex: ex(m, 'trainkit-fit'), rss: m === 'cnn' ? cnnAlone.peakRssMb : undefined, note: '' },
+    { model: m, config: 'trainkit fit, fixed wasm (useBestBackend)', ex: ex(m, 'trainkit-fit'), rss: undefined, note: '' },
     { model: m, config: 'tfjs-layers fit, same backend (fixes installed)', ex: ex(m, 'layers-fit'), rss: undefined, note: '' },
     { model: m, config: 'tfjs-layers fit, wasm as shipped (1 thread)', ex: ex(m, 'layers-fit-shipped'), rss: tput[m]['layers-fit-shipped']?.peakRssMb, note: tput[m]['layers-fit-shipped']?.error ?? '' },
-    ...(torch ? [{ model: m, config: `PyTorch ${torch[m].torch} + OpenBLAS, 2 threads`, ex: torchEx(m), rss: m === 'cnn' ? torch.cnn.peakRssMb : undefined, note: '' }] : []),
   ]);
   const table = [
-    '| model | configuration | examples/s | vs tfjs-layers fit (same backend) | vs PyTorch | peak RSS MiB |',
-    '|---|---|---:|---:|---:|---:|',
+    '| model | configuration | examples/s | vs tfjs-layers fit (same backend) | peak RSS MiB |',
+    '|---|---|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.model} | ${r.config} | ${r.ex === undefined ? `cannot train: ${r.note}` : fmt(r.ex)} | ${ratioText(r.ex, ex(r.model, 'layers-fit'))} | ${ratioText(r.ex, torchEx(r.model))} | ${r.rss === undefined ? 'n/a' : Math.round(r.rss)} |`,
+        `| ${r.model} | ${r.config} | ${r.ex === undefined ? `cannot train: ${r.note}` : fmt(r.ex)} | ${ratioText(r.ex, ex(r.model, 'layers-fit'))} | ${r.rss === undefined ? 'n/a' : Math.round(r.rss)} |`,
     ),
   ].join('\n');
+
+  const pairedRatio = (m: ModelName) => torch?.paired[m].ratio.pytorch.median;
+  const pairedTable = torch
+    ? [
+        '| model | runner | examples/s (median of rounds) | trainkit / it, median of per-round ratios [min–max] | peak RSS MiB |',
+        '|---|---|---:|---:|---:|',
+        ...models.flatMap((m) => {
+          const p = torch!.paired[m];
+          const label = { trainkit: 'trainkit fit (useBestBackend)', pytorch: 'PyTorch at its best (OpenBLAS, 2 threads, FTZ, malloc)', 'pytorch-plain': 'PyTorch plain (OpenBLAS, 2 threads)' };
+          return (['trainkit', 'pytorch', 'pytorch-plain'] as const).map((r) => {
+            const ratio = r === 'trainkit' ? '' : `${round3(p.ratio[r].median)}× [${round3(p.ratio[r].min)}–${round3(p.ratio[r].max)}]`;
+            return `| ${m} | ${label[r]} | ${fmt(p.examplesPerSecond[r])} | ${ratio} | ${Math.round(p.peakRssMb[r])} |`;
+          });
+        }),
+      ].join('\n')
+    : 'trainkit vs PyTorch: skipped (--skip-torch).';
 
   const target = (measure: string, ratio: number | undefined, goal: number) =>
     ratio === undefined ? null : { measure, ratio, target: goal, met: ratio >= goal };
@@ -201,7 +187,8 @@ function main(): void {
   const targets = {
     mlpFitVsLayersFit: target('MLP ex/s, trainkit fit / tfjs-layers fit (same backend)', div(ex('mlp', 'trainkit-fit'), ex('mlp', 'layers-fit')), 1.0),
     cnnFitVsLayersFit: target('CNN ex/s, trainkit fit / tfjs-layers fit (same backend)', div(ex('cnn', 'trainkit-fit'), ex('cnn', 'layers-fit')), 1.0),
-    cnnFitVsPytorch: target('CNN ex/s, trainkit fit / PyTorch', div(ex('cnn', 'trainkit-fit'), torchEx('cnn')), 0.5),
+    mlpFitVsPytorch: target('MLP ex/s, trainkit fit / PyTorch at its best, paired rounds (median ratio)', pairedRatio('mlp'), 1.0),
+    cnnFitVsPytorch: target('CNN ex/s, trainkit fit / PyTorch at its best, paired rounds (median ratio)', pairedRatio('cnn'), 1.0),
   };
 
   const ttaTable = tta
@@ -217,7 +204,12 @@ function main(): void {
 
   const top = profile.kernels.slice(0, 6).map((k) => `${k.name} ${k.msPerStep.toFixed(0)} ms (${(100 * k.share).toFixed(0)}%)`);
   const notes = [
-    `Throughput: same model, data (first N Fashion-MNIST training images), batch and loss in every configuration; trainkit fit and tfjs-layers fit in one process, after ${tput.mlp['trainkit-fit']?.plan.warmupRounds ?? 0} (MLP) / ${tput.cnn['trainkit-fit']?.plan.warmupRounds ?? 0} (CNN) untimed fit calls each (the JIT's warm-up), ${tput.mlp['trainkit-fit']?.plan.rounds} interleaved fit calls each, median over calls of the timed steps after warm-up; PyTorch: median of timed intervals after warm-up. Peak RSS: the CNN runs alone in their processes on the same ${(tput.cnn['trainkit-fit']!.plan.warmup + tput.cnn['trainkit-fit']!.plan.steps) * 64} images (the MLP's PyTorch process loads all 60k).${quick ? ' QUICK RUN: numbers are not meaningful.' : ''}`,
+    `Throughput: same model, data (first N Fashion-MNIST training images), batch and loss in every configuration; trainkit fit and tfjs-layers fit in one process, after ${tput.mlp['trainkit-fit']?.plan.warmupRounds ?? 0} (MLP) / ${tput.cnn['trainkit-fit']?.plan.warmupRounds ?? 0} (CNN) untimed fit calls each (the JIT's warm-up), ${tput.mlp['trainkit-fit']?.plan.rounds} interleaved fit calls each, median over calls of the timed steps after warm-up.${quick ? ' QUICK RUN: numbers are not meaningful.' : ''}`,
+    ...(torch
+      ? [
+          `trainkit vs PyTorch, paired rounds (bench/lib/paired.ts): one long-lived process per runner, the whole training set, ${models.map((m) => { const p = torch!.paired[m].plan; return `${m.toUpperCase()} ${p.warmupSteps} untimed warm-up steps each, then ${p.rounds} rounds of ${p.settle} untimed + ${p.steps} timed steps`; }).join('; ')}; in each round every runner in turn (the order rotates), so each ratio compares runs seconds apart. PyTorch at its best: denormals flushed (torch.set_flush_denormal) and glibc's mmap/trim thresholds raised (bench/torch/common.py at_its_best); plain: neither.`,
+        ]
+      : []),
     `Targets: ${Object.values(targets).filter((t) => t !== null).map((t) => `${t!.measure} = ${round3(t!.ratio)} (target >= ${t!.target}: ${t!.met ? 'met' : 'NOT met'})`).join('; ')}.`,
     `Profile of a trainkit CNN step (batch 64, ${Math.round(profile.kernelMsPerStep)} ms of kernels per step): ${top.join(', ')}.`,
     ...(torch ? [`PyTorch loss checks vs reference BLAS: ${torch.checks.map((c) => `${c.model} max rel diff ${c.maxRelDiff.toExponential(2)} (${c.pass ? 'ok' : 'FAILED'})`).join(', ')}.`] : []),
@@ -226,7 +218,7 @@ function main(): void {
       : []),
     `Machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, load average ${load0.map(round3).join('/')} at start, ${load1.map(round3).join('/')} at end; whole benchmark ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.`,
   ];
-  console.log(`${table}\n\n${ttaTable}\n\n${notes.join('\n')}`);
+  console.log(`${table}\n\n${pairedTable}\n\n${ttaTable}\n\n${notes.join('\n')}`);
 
   const out = {
     benchmark: 'training',
@@ -241,14 +233,15 @@ function main(): void {
       timeToAccuracy: { target: 0.91, testSet: 'full 10k Fashion-MNIST test set', recipe: RECIPE },
     },
     throughput: tput,
-    cnnMemoryRun: cnnAlone,
-    pytorch: torch ?? null,
+    paired: torch?.paired ?? null,
+    pytorch: torch ? { checks: torch.checks } : null,
     markdown: table,
+    pairedMarkdown: pairedTable,
     targets,
     profile,
     timeToAccuracy: tta ? { ...tta, seconds: ttaSeconds, markdown: ttaTable } : null,
     peakRssMb: {
-      cnnThroughput: { trainkit: cnnAlone.peakRssMb, pytorch: torch?.cnn.peakRssMb ?? null },
+      cnnThroughput: torch ? { trainkit: torch.paired.cnn.peakRssMb.trainkit, pytorch: torch.paired.cnn.peakRssMb.pytorch } : null,
       cnnTimeToAccuracy: tta ? { trainkit: tta.trainkit.peakRssMb, pytorch: tta.pytorch?.peakRssMb ?? null } : null,
     },
   };
@@ -258,4 +251,4 @@ function main(): void {
   log(`wrote ${file}`);
 }
 
-main();
+await main();

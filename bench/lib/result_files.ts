@@ -125,10 +125,20 @@ export interface CnnProfile {
 
 export type Runner = 'trainkit-fit' | 'layers-fit' | 'layers-fit-shipped';
 
+/** bench/lib/paired.ts: trainkit and PyTorch in alternating rounds. */
+export interface PairedFile {
+  plan?: { warmupSteps?: number; settle?: number; steps?: number; rounds?: number };
+  examplesPerSecond?: { trainkit?: number; pytorch?: number; 'pytorch-plain'?: number };
+  ratio?: { pytorch?: { median?: number; min?: number; max?: number }; 'pytorch-plain'?: { median?: number; min?: number; max?: number } };
+  peakRssMb?: { trainkit?: number; pytorch?: number; 'pytorch-plain'?: number };
+}
+
 export interface TrainingFile extends RunRecord {
   quick?: boolean;
   throughput?: { mlp?: Partial<Record<Runner, Throughput>>; cnn?: Partial<Record<Runner, Throughput>> };
+  /** Files before the paired rounds: PyTorch's throughput from its own runs. */
   pytorch?: { mlp?: TorchRun; cnn?: TorchRun; checks?: BlasCheck[] } | null;
+  paired?: { mlp?: PairedFile; cnn?: PairedFile } | null;
   profile?: CnnProfile | null;
   timeToAccuracy?: {
     trainkit?: { tta?: TimeToAccuracy; peakRssMb?: number };

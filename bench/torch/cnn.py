@@ -16,7 +16,8 @@ Run by bench/training.ts, which sets the environment; by hand, the timed configu
     env -u OPENBLAS_CORETYPE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
         OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch/cnn.py --threads 2 --mode throughput
 
-(Debian's python3-torch 1.13; /usr/bin/python3.) Convolutions run on oneDNN (Debian builds torch with
+(Debian's python3-torch 1.13; /usr/bin/python3.) The timed modes use PyTorch's best CPU settings
+(common.at_its_best: denormals flushed, glibc's malloc thresholds raised; `--plain` leaves them). Convolutions run on oneDNN (Debian builds torch with
 MKL-DNN), dense layers on the BLAS. Initialisation is PyTorch's default; bench/lib/cnn.ts gives the
 tfjs model the same distributions.
 """
@@ -28,7 +29,7 @@ import time
 
 import torch
 
-from common import Batches, blas_libraries, check_losses, measure_throughput, peak_rss_mb, read_idx, train_step
+from common import Batches, at_its_best, blas_libraries, check_losses, measure_throughput, peak_rss_mb, read_idx, train_step
 
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
@@ -138,13 +139,17 @@ def main():
     p.add_argument("--warmup-steps", type=int, default=200)
     p.add_argument("--epochs", type=int, default=6, help="tta: length of the schedule, in epochs")
     p.add_argument("--eval-every", type=int, default=235)
+    p.add_argument("--plain", action="store_true", help="timed modes: without common.at_its_best's settings")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
+    # Timed modes get PyTorch's best CPU settings (common.at_its_best); the loss check compares BLAS libraries as they come.
+    settings = None if args.plain or args.mode == "check" else at_its_best()
     x, y = load(args.data, "train", args.limit)
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "mkldnn": torch.backends.mkldnn.is_available(),
            "data": f"Fashion-MNIST ({args.data})",
-           "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")}}
+           "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")},
+           "settings": settings}
     if args.mode == "check":
         out["losses"] = check_losses(cnn, x, y, args.check_steps, args.batch, args.seed)
     elif args.mode == "throughput":

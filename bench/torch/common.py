@@ -1,7 +1,11 @@
 """Shared pieces of the PyTorch baselines (bench/torch/mlp.py, bench/torch/cnn.py): which BLAS the
 process mapped, peak RSS, the IDX reader, one Adam training step, shuffled batches, the throughput
-measurement and the BLAS loss check. Imported by the scripts beside it (run them with /usr/bin/python3)."""
+measurement, PyTorch's best CPU settings, the round server of the paired benchmark and the BLAS
+loss check. Imported by the scripts beside it (run them with /usr/bin/python3)."""
+import ctypes
 import gzip
+import json
+import sys
 import os
 import resource
 import statistics
@@ -30,6 +34,55 @@ def peak_rss_mb():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024  # glibc's largest on 64-bit
+TRIM_THRESHOLD_BYTES = 1024 * 1024 * 1024
+
+
+def at_its_best():
+    """PyTorch's CPU training at its best on this machine, measured on the MLP (batch 128, 2 threads,
+    rounds of 200 steps, 2026-12-02), and what each setting is for:
+    - torch.set_flush_denormal(True): without it, Adam's second moments underflow into subnormals
+      after ~600 steps and every step slows down (~17k -> ~12k ex/s); trainkit's fused Adam flushes
+      subnormals to zero too.
+    - glibc's mmap threshold at 32 MiB and its trim threshold at 1 GiB (mallopt): a 128x512
+      activation (256 KiB) is above glibc's initial 128 KiB mmap threshold, and the heap's top is
+      given back to the system past 128 KiB free, so every step would map (or grow the heap into)
+      fresh pages and fault them in (~12k ex/s; ~17k with both thresholds raised).
+    Returns what was set, for the result's record."""
+    flushed = torch.set_flush_denormal(True)
+    libc = ctypes.CDLL("libc.so.6")
+    mmap_ok = libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1
+    trim_ok = libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) == 1
+    return {"flushDenormal": bool(flushed), "mmapThresholdBytes": MMAP_THRESHOLD_BYTES if mmap_ok else None,
+            "trimThresholdBytes": TRIM_THRESHOLD_BYTES if trim_ok else None}
+
+
+def serve_rounds(model, opt, batches, warmup, settle, steps, describe):
+    """The PyTorch side of bench/lib/paired.ts: `warmup` untimed steps, then prints `READY {json}`
+    (what `describe()` returns then) and serves commands read from stdin, one per line: `round` runs `settle` untimed steps,
+    then `steps` timed ones, and prints `ROUND {"examplesPerSecond", "loss", "peakRssMb"}`; `quit` (or
+    the end of stdin) returns. Steps are timed to the last loss read back (the work is done)."""
+    for _ in range(warmup):
+        train_step(model, opt, *batches.next())
+    print("READY " + json.dumps(describe()), flush=True)
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "quit":
+            return
+        if command != "round":
+            raise SystemExit(f"unknown command {command!r} (round or quit)")
+        for _ in range(settle):
+            train_step(model, opt, *batches.next())
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            loss = train_step(model, opt, *batches.next())
+        last = float(loss)
+        seconds = time.perf_counter() - t0
+        print("ROUND " + json.dumps({"examplesPerSecond": batches.batch * steps / seconds, "loss": last,
+                                     "peakRssMb": peak_rss_mb()}), flush=True)
 
 
 def read_idx(path, magic):

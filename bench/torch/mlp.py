@@ -10,7 +10,8 @@ Run by bench/engine.ts, which sets the environment; by hand, the timed configura
 
 (Debian's python3-torch 1.13; /usr/bin/python3, not a pyenv python without torch.)
 `--check-steps K` instead prints the first K training losses of a fixed, unshuffled run, for
-comparing BLAS libraries. Prints one JSON object on stdout, including which BLAS library files
+comparing BLAS libraries. Timed runs use PyTorch's best CPU settings (common.at_its_best: denormals
+flushed, glibc's malloc thresholds raised; `--plain` leaves them). Prints one JSON object on stdout, including which BLAS library files
 the process actually mapped (from /proc/self/maps).
 """
 import argparse
@@ -21,7 +22,7 @@ import time
 
 import torch
 
-from common import blas_libraries, check_losses, measure_throughput, read_idx
+from common import at_its_best, blas_libraries, check_losses, measure_throughput, read_idx
 
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
@@ -101,12 +102,16 @@ def main():
     p.add_argument("--steps", type=int, default=100, help="steps per timed interval")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--check-steps", type=int, default=0)
+    p.add_argument("--plain", action="store_true", help="timed runs: without common.at_its_best's settings")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
+    # Timed runs get PyTorch's best CPU settings (common.at_its_best); the loss check compares BLAS libraries as they come.
+    settings = None if args.plain or args.check_steps else at_its_best()
     x, y, source = load_train(args.data)
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "data": source,
-           "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")}}
+           "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")},
+           "settings": settings}
     if args.check_steps:
         out["losses"] = check_losses(mlp, x, y, args.check_steps, args.batch, args.seed)
     else:
