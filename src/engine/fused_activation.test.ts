@@ -76,6 +76,11 @@ test('on wasm, dense and conv layers with ReLU train through the fused kernels w
     assert.equal(fusedKernels.filter((k) => k === 'Relu' || k === 'Add').length, 0, `${name} fused: ${fusedKernels}`);
     assert.ok(plainKernels.includes('Relu') && plainKernels.includes('Add'), `${name} unfused: ${plainKernels}`);
     assert.ok(fusedKernels.includes(fusedKernel), `${name}: ${fusedKernels}`);
+    // dz and the bias gradient in one pass where the layer's width is a multiple of 4 (MLP 16 and 12,
+    // the CNN's 4 filters), TrainkitReluGrad and Sum elsewhere (the CNN's 3 filters).
+    const count = (ks: string[], k: string) => ks.filter((n) => n === k).length;
+    assert.equal(count(fusedKernels, 'TrainkitReluGradBias'), name === 'MLP' ? 2 : 1, `${name}: ${fusedKernels}`);
+    assert.equal(count(fusedKernels, 'TrainkitReluGrad'), name === 'MLP' ? 0 : 1, `${name}: ${fusedKernels}`);
     // Fewer kernels that do arithmetic (reshapes and identities only relabel a buffer).
     const arithmetic = (ks: string[]) => ks.filter((k) => k !== 'Reshape' && k !== 'Identity').length;
     assert.ok(arithmetic(fusedKernels) < arithmetic(plainKernels), `${name}: ${fusedKernels} vs ${plainKernels}`);

@@ -27,6 +27,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { _FusedMatMul, Conv2DBackpropFilter, Conv2DBackpropInput, FusedConv2D } from '@tensorflow/tfjs-core';
 import { reluGrad } from './kernels/fused_relu_grad.js';
+import { reluGradBias } from './kernels/relu_grad_bias.js';
 
 type FusedOps = typeof tf.fused;
 type MatMulArgs = Parameters<FusedOps['matMul']>[0];
@@ -73,17 +74,19 @@ function fusedConv(args: Conv2DArgs): tf.Tensor | undefined {
 // registers none: its own fused ops differentiate through tf.customGrad). dz = dy·step(y), y the
 // ReLU output (only ReLU is recorded, see above), is computed once, outside the per-input thunks
 // (the tape runs each thunk in its own tidy); a thunk runs only if the tape needs that gradient.
+// On wasm the bias gradient Σ dz comes out of the same pass as dz (TrainkitReluGradBias); what the
+// bias thunk does not return is disposed with the rest of the backward pass's tensors.
 tf.registerGradient({
   kernelName: _FusedMatMul,
   inputsToSave: ['a', 'b'],
   outputsToSave: [true],
   gradFunc: (dy, saved) => {
     const [a, b, y] = saved;
-    const dz = reluGrad(dy as tf.Tensor, y);
+    const [dz, db] = reluGradBias(dy as tf.Tensor, y) ?? [reluGrad(dy as tf.Tensor, y), undefined];
     return {
       a: () => tf.matMul(dz, b, false, true),
       b: () => tf.matMul(a, dz, true, false),
-      bias: () => tf.sum(dz, [0, 1]),
+      bias: () => db ?? tf.sum(dz, [0, 1]),
     };
   },
 });
@@ -95,12 +98,12 @@ tf.registerGradient({
   gradFunc: (dy, saved, attrs) => {
     const [x, filter, y] = saved;
     const { strides, pad, dimRoundingMode } = attrs as unknown as Conv2DArgs;
-    const dz = reluGrad(dy as tf.Tensor, y);
+    const [dz, db] = reluGradBias(dy as tf.Tensor, y) ?? [reluGrad(dy as tf.Tensor, y), undefined];
     const common = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], ...(dimRoundingMode === undefined ? {} : { dimRoundingMode }) };
     return {
       x: () => tf.engine().runKernel(Conv2DBackpropInput, { dy: dz, filter }, { ...common, inputShape: x.shape }) as tf.Tensor,
       filter: () => tf.engine().runKernel(Conv2DBackpropFilter, { x, dy: dz }, { ...common, filterShape: filter.shape }) as tf.Tensor,
-      bias: () => tf.sum(dz, [0, 1, 2]),
+      bias: () => db ?? tf.sum(dz, [0, 1, 2]),
     };
   },
 });

@@ -70,3 +70,23 @@ test('on two wasm threads the SIMD loop runs on the shared heap and matches the 
   tf.dispose([...ops.flat(2), ...Object.values(g), ...Object.values(m), ...Object.values(v)]);
   fused.forEach((out) => tf.dispose(out as unknown as tf.Tensor[]));
 });
+
+test('on two wasm threads TrainkitReluGradBias runs on the shared heap: dz as TrainkitReluGrad, db the in-order double sum', async () => {
+  await useBackend('wasm', { threads: 2 });
+  const { reluGradBias } = await import('./relu_grad_bias.js');
+  const { reluGrad } = await import('./fused_relu_grad.js');
+  const rng = new Rng(9);
+  const shape = [3, 5, 5, 8];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const dy = tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
+  const y = tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
+  const out = reluGradBias(dy, y);
+  assert.ok(out !== undefined, 'the module imports the shared memory');
+  const want = reluGrad(dy, y);
+  const dz = out[0].dataSync() as Float32Array;
+  assert.deepEqual(Array.from(dz), Array.from(want.dataSync()));
+  const sums = new Float64Array(8);
+  dz.forEach((x, i) => (sums[i % 8] += x));
+  assert.deepEqual(Array.from(out[1].dataSync()), Array.from(Float32Array.from(sums)));
+  tf.dispose([dy, y, want, ...out]);
+});

@@ -18,6 +18,7 @@ import { conv2DBackpropInputConfig } from '../kernels/conv2d_backprop_input.js';
 import { conv2DBackpropFilterConfig } from '../kernels/conv2d_backprop_filter.js';
 import { backendMemory } from '../kernels/fused_simd.js';
 import { kernelScope } from '../kernels/scope.js';
+import { reluInPlace } from '../kernels/relu_in_place.js';
 import { isChannelsLast, nhwcConvInfo, type Conv2DGradAttrs } from '../kernels/layout.js';
 import { activeConv, type ConvGeometry, type NativeConv } from './dnn.js';
 import { heapOf } from './blas.js';
@@ -109,7 +110,7 @@ function fusedConv2D(args: KernelArgs): tf.TensorInfo {
     const y = s.alloc([g.n, g.outH, g.outW, g.outC]);
     const at = (t: tf.TensorInfo) => offset(backend, t);
     native.conv.forward(native.heap(), g, at(x), at(filter), at(y), bias === undefined ? undefined : at(bias));
-    if (kernel === undefined) return y;
+    if (kernel === undefined || (kernel === 'Relu' && reluInPlace(backend, y))) return y;
     if (kernel === 'Prelu') return s.run(kernel, { x: y, alpha: inputs.preluActivationWeights as tf.TensorInfo });
     if (kernel === 'LeakyRelu') return s.run(kernel, { x: y }, { alpha: Number(attrs?.leakyreluAlpha ?? 0.2) });
     return s.run(kernel, { x: y });

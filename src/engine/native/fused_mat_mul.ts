@@ -13,6 +13,7 @@ import { broadcastBatchIndex, matMulShapes } from '../kernels/batch_mat_mul.js';
 import { fusedMatMulConfig } from '../kernels/fused_mat_mul.js';
 import { backendMemory } from '../kernels/fused_simd.js';
 import { kernelScope } from '../kernels/scope.js';
+import { reluInPlace } from '../kernels/relu_in_place.js';
 import { activeBlas, heapOf } from './blas.js';
 
 /** The backend kernel of each fused activation (none for 'linear'). */
@@ -67,7 +68,7 @@ function nativeFusedMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
       }
     }
     const kernel = ACTIVATION_KERNELS[activation];
-    if (kernel === undefined) return out;
+    if (kernel === undefined || (kernel === 'Relu' && reluInPlace(backend, out))) return out;
     if (kernel === 'Prelu') return s.run(kernel, { x: out, alpha: inputs.preluActivationWeights as tf.TensorInfo });
     if (kernel === 'LeakyRelu') return s.run(kernel, { x: out }, { alpha: Number(attrs?.leakyreluAlpha ?? 0.2) });
     return s.run(kernel, { x: out });
