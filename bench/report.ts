@@ -277,6 +277,20 @@ function reachedText(t: TimeToAccuracy | undefined): string | undefined {
   return wall === undefined ? undefined : `not reached in ${int(wall)} s${best === undefined ? '' : ` (best ${percent(best, 2)})`}`;
 }
 
+/** With several seeds whose runs all reached the target: the mean seconds of each side and their ratio. */
+function timeToAccuracyMeanRow(seeds: NonNullable<NonNullable<TrainingFile['timeToAccuracy']>['seeds']>): Row | undefined {
+  const sides = [seeds.map((r) => r.trainkit?.tta), seeds.map((r) => r.pytorch?.tta)];
+  if (seeds.length < 2 || sides.some((ts) => ts.some((t) => !t?.reached || num(t.seconds) === undefined))) return undefined;
+  const [a, b] = sides.map((ts) => ts.reduce((sum, t) => sum + num(t!.seconds)!, 0) / ts.length);
+  const each = (ts: Array<TimeToAccuracy | undefined>) => ts.map((t) => int(num(t!.seconds)!)).join(', ');
+  return {
+    measure: `time to ${percent(num(sides[0][0]?.target) ?? 0.91, 0)} Fashion-MNIST test accuracy (CNN, same recipe), mean of ${seeds.length} seeds, s`,
+    trainkit: `${int(a)} s (${each(sides[0])})`,
+    baseline: `PyTorch ${int(b)} s (${each(sides[1])})`,
+    ratio: a / b,
+  };
+}
+
 function timeToAccuracyRow(trainkit: TimeToAccuracy | undefined, pytorch: TimeToAccuracy | undefined): Row {
   const [a, b] = [reachedText(trainkit), reachedText(pytorch)];
   const [sa, sb] = [trainkit?.reached ? num(trainkit.seconds) : undefined, pytorch?.reached ? num(pytorch.seconds) : undefined];
@@ -325,6 +339,20 @@ function timeToAccuracySection(file: TrainingFile | undefined): string {
   const sameRecipe = JSON.stringify(ours?.recipe) === JSON.stringify(theirs?.recipe);
   const split = (name: string, t: TimeToAccuracy | undefined) =>
     num(t?.trainSeconds) === undefined || num(t?.evalSeconds) === undefined ? undefined : `${name} ${int(t!.trainSeconds!)} s training + ${int(t!.evalSeconds!)} s evaluating`;
+  const seeds = list(tta?.seeds);
+  const bySeed =
+    seeds.length > 1
+      ? [
+          '',
+          `Every seed (initial weights and data order; the curves above are seed ${num(seeds[0].seed) ?? '?'}'s):`,
+          '',
+          table(
+            ['seed', 'trainkit', 'PyTorch'],
+            ['r', 'l', 'l'],
+            seeds.map((r) => [String(num(r.seed) ?? '?'), reachedText(r.trainkit?.tta) ?? NOT_MEASURED, reachedText(r.pytorch?.tta) ?? NOT_MEASURED]),
+          ),
+        ]
+      : [];
   return [
     '### Time to 91%',
     '',
@@ -333,6 +361,7 @@ function timeToAccuracySection(file: TrainingFile | undefined): string {
       ` The clock starts when training starts (data loaded, model built) and includes the evaluations: ${[split('trainkit', ours), split('PyTorch', theirs)].filter(Boolean).join(', ') || NOT_RECORDED}.`,
     '',
     steps.length ? curves : NOT_MEASURED,
+    ...bySeed,
   ].join('\n');
 }
 
@@ -414,7 +443,7 @@ function trainingSection(file: TrainingFile | undefined): string {
       { baseline: 'PyTorch', show: int },
     ),
     compare('peak RSS of the time-to-91% run, MiB', rss?.cnnTimeToAccuracy?.trainkit, rss?.cnnTimeToAccuracy?.pytorch, { baseline: 'PyTorch', show: int }),
-    timeToAccuracyRow(tta?.trainkit?.tta, tta?.pytorch?.tta),
+    timeToAccuracyMeanRow(list(tta?.seeds)) ?? timeToAccuracyRow(tta?.trainkit?.tta, tta?.pytorch?.tta),
   ];
   const checks = list(torch?.checks);
   const torchRun = torch?.cnn ?? torch?.mlp;

@@ -141,8 +141,11 @@ export interface TrainingFile extends RunRecord {
   paired?: { mlp?: PairedFile; cnn?: PairedFile } | null;
   profile?: CnnProfile | null;
   timeToAccuracy?: {
+    /** The first seed's runs. */
     trainkit?: { tta?: TimeToAccuracy; peakRssMb?: number };
     pytorch?: { tta?: TimeToAccuracy; peakRssMb?: number; blas?: string[] };
+    /** Every seed's runs (files from 2026-12-02 on). */
+    seeds?: Array<{ seed?: number; trainkit?: { tta?: TimeToAccuracy; peakRssMb?: number }; pytorch?: { tta?: TimeToAccuracy; peakRssMb?: number } }>;
   } | null;
   peakRssMb?: {
     cnnThroughput?: { trainkit?: number | null; pytorch?: number | null } | null;
