@@ -253,10 +253,17 @@ function compileBody(k: SimdKernel): number[] {
 /** The module of one kernel: imports `env.memory` (shared or not, as the backend's is), exports `run`. */
 export function compileSimdModule(k: SimdKernel, sharedMemory: boolean): Uint8Array<ArrayBuffer> {
   const params = [...Array(k.inputs + k.outputs + 1).fill(I32), ...Array(k.constants).fill(F32)];
+  return runModule(params, compileBody(k), sharedMemory);
+}
+
+/**
+ * A module of one function `run(params) → nothing` with `body` (its locals and code), importing
+ * `env.memory` (shared or not, as the backend's is; a shared memory must declare a maximum:
+ * 65536 pages = 4 GiB).
+ */
+export function runModule(params: number[], body: number[], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
   const type = [0x60, ...vec(params.map((p) => [p])), ...vec([])];
-  // Memory limits: at least 0 pages; a shared memory must declare a maximum (65536 pages = 4 GiB).
   const limits = sharedMemory ? [0x03, 0, ...uleb(65536)] : [0x00, 0];
-  const body = compileBody(k);
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([type])),
@@ -293,23 +300,28 @@ const instances = new WeakMap<WebAssembly.Memory, Map<string, SimdFunction | nul
  * built (memory not found, no SIMD in this engine). Compiled once per memory and kernel.
  */
 export function simdFunction(backend: unknown, k: SimdKernel): SimdFunction | undefined {
+  return runFunction<SimdFunction>(backend, k.name, (shared) => compileSimdModule(k, shared));
+}
+
+/**
+ * The `run` export of the module `build` makes (see `runModule`), instantiated on this wasm
+ * backend's memory once per `name`; undefined where it cannot be (memory not found, no SIMD in this
+ * engine, a module the engine refuses).
+ */
+export function runFunction<F>(backend: unknown, name: string, build: (sharedMemory: boolean) => Uint8Array<ArrayBuffer>): F | undefined {
   const memory = backendMemory(backend);
   if (memory === undefined) return undefined;
   let byName = instances.get(memory);
   if (byName === undefined) instances.set(memory, (byName = new Map()));
-  if (!byName.has(k.name)) {
+  if (!byName.has(name)) {
     let fn: SimdFunction | null = null;
     try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = compileSimdModule(k, shared);
-      if (WebAssembly.validate(bytes)) {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-        fn = instance.exports.run as SimdFunction;
-      }
+      const bytes = build(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer);
+      if (WebAssembly.validate(bytes)) fn = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.run as SimdFunction;
     } catch {
       fn = null; // no SIMD here, or the memory cannot be imported: the caller takes another route
     }
-    byName.set(k.name, fn);
+    byName.set(name, fn);
   }
-  return byName.get(k.name) ?? undefined;
+  return (byName.get(name) ?? undefined) as F | undefined;
 }

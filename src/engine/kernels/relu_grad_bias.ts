@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { EngineError } from '../../errors.js';
-import { backendMemory, I32, OP, section, simd, str, uleb, V128, vec, VOP } from './fused_simd.js';
+import { I32, OP, runFunction, runModule, simd, uleb, V128, vec, VOP } from './fused_simd.js';
 import { KernelScope } from './scope.js';
 
 export const RELU_GRAD_BIAS = 'TrainkitReluGradBias';
@@ -82,39 +82,13 @@ function compileModule(sharedMemory: boolean): Uint8Array<ArrayBuffer> {
     [...uleb(1), V128],
     [...uleb(1), I32],
   ]);
-  const body = [...locals, ...code];
-  const type = [0x60, ...vec(Array(6).fill([I32])), ...vec([])];
-  const limits = sharedMemory ? [0x03, 0, ...uleb(65536)] : [0x00, 0];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...str('run'), 0x00, 0]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ]);
+  return runModule(Array(6).fill(I32), [...locals, ...code], sharedMemory);
 }
 
 type Run = (dy: number, y: number, dz: number, acc: number, rows: number, cols: number) => void;
-const instances = new WeakMap<WebAssembly.Memory, Run | null>();
 
 /** The compiled loop on this backend's memory, or undefined (no memory found, no SIMD). */
-function loopFor(backend: unknown): Run | undefined {
-  const memory = backendMemory(backend);
-  if (memory === undefined) return undefined;
-  if (!instances.has(memory)) {
-    let run: Run | null = null;
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = compileModule(shared);
-      if (WebAssembly.validate(bytes)) run = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.run as Run;
-    } catch {
-      run = null;
-    }
-    instances.set(memory, run);
-  }
-  return instances.get(memory) ?? undefined;
-}
+const loopFor = (backend: unknown) => runFunction<Run>(backend, RELU_GRAD_BIAS, compileModule);
 
 function reluGradBiasWasm(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const dy = args.inputs.dy as tf.TensorInfo;
