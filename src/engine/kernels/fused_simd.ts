@@ -156,9 +156,10 @@ export const vec = (items: number[][]) => [...uleb(items.length), ...items.flat(
 export const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
 export const simd = (op: number) => [SIMD, ...uleb(op)];
 /** memarg: alignment hint 2^2 (float32 arrays are 4-byte aligned), offset 0. */
-const MEMARG = [2, 0];
+export const MEMARG = [2, 0];
 
-function splat4(x: number): number[] {
+/** A v128.const of four lanes of float32 `x`. */
+export function splat4(x: number): number[] {
   const bytes = new Uint8Array(Float32Array.of(x, x, x, x).buffer);
   return [...simd(VOP.const), ...bytes];
 }

@@ -8,7 +8,8 @@
  * layers' [64, 26, 26, 32] and [64, 24, 24, 64] gradients). Here each 4-lane group of dz is added,
  * while it is still in a register, into float64 accumulators, one per channel (C doubles: they stay
  * in the L1 cache), row after row: the order and precision of the cpu backend's `Sum` (a double
- * accumulator per output, rows in order), so db is the cpu backend's sum of dz to the bit.
+ * accumulator per output, rows in order), so db is the cpu backend's sum of dz to the bit (a NaN's
+ * sign and payload aside).
  *
  * The wasm loop is a runtime-built WebAssembly SIMD module (fused_simd.ts's encoder) on the
  * backend's own memory; it needs C to be a multiple of 4. Elsewhere (cpu, C mod 4 ≠ 0, no SIMD)
@@ -17,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { EngineError } from '../../errors.js';
-import { I32, OP, runFunction, runModule, simd, uleb, V128, vec, VOP } from './fused_simd.js';
+import { I32, MEMARG, OP, runFunction, runModule, simd, splat4 as splat, uleb, V128, vec, VOP } from './fused_simd.js';
 import { KernelScope } from './scope.js';
 
 export const RELU_GRAD_BIAS = 'TrainkitReluGradBias';
@@ -26,11 +27,8 @@ export const RELU_GRAD_BIAS = 'TrainkitReluGradBias';
 const F64X2_PROMOTE_LOW_F32X4 = 0x5f;
 const F64X2_ADD = 0xf0;
 const I8X16_SHUFFLE = 0x0d;
-const MEMARG = [2, 0];
 /** Lanes 2 and 3 of a f32x4 moved to lanes 0 and 1 (bytes 8–15, twice). */
 const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-
-const splat = (x: number) => [...simd(VOP.const), ...new Uint8Array(Float32Array.of(x, x, x, x).buffer)];
 
 /**
  * `run(dy, y, dz, acc, rows, cols)`: byte offsets on the heap; `acc` holds `cols` float64
