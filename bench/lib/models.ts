@@ -8,6 +8,9 @@
  *   (valid padding, channels last).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
+import { adam } from '../../src/optim/index.js';
+import type { FitOptions } from '../../src/train/fit.js';
+import type { Callback } from '../../src/train/callbacks.js';
 
 export type ModelName = 'mlp' | 'cnn';
 
@@ -52,3 +55,19 @@ export function buildModel(name: ModelName, seed: number): tfl.LayersModel {
 
 /** Batch size of each model's throughput measurement (the project's targets are stated at this batch size). */
 export const BATCH: Record<ModelName, number> = { mlp: 128, cnn: 64 };
+
+/**
+ * trainkit `fit`'s options in every throughput benchmark (train_config.ts, train_rounds.ts): Adam
+ * lr 1e-3, the model's batch, seed 2, silent, fit's defaults otherwise; the caller's epochs and
+ * batch-end hook (its timing marks).
+ */
+export function benchFitOptions(name: ModelName, epochs: number, onBatchEnd: (step: number) => ReturnType<NonNullable<Callback['onBatchEnd']>>): FitOptions {
+  return {
+    optimizer: adam({ learningRate: 1e-3 }),
+    epochs,
+    batchSize: BATCH[name],
+    seed: 2,
+    verbose: 'silent',
+    callbacks: [{ onBatchEnd: (step) => onBatchEnd(step) }],
+  };
+}

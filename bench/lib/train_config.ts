@@ -22,9 +22,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { backendInfo, useBackend, useBestBackend } from '../../src/engine/index.js';
 import { fashionMnist } from '../../src/data/fashion-mnist.js';
 import type { ArrayDataset } from '../../src/data/dataset.js';
-import { adam } from '../../src/optim/index.js';
 import { fit } from '../../src/train/fit.js';
-import { BATCH, buildModel, type ModelName } from './models.js';
+import { BATCH, benchFitOptions, buildModel, type ModelName } from './models.js';
 import { RESULT_MARK } from './spawn.js';
 import { peakRssMb } from './rss.js';
 import { median } from './stats.js';
@@ -97,14 +96,7 @@ function makeRunner(runner: Runner, name: ModelName, plan: Plan, train: ArrayDat
       model,
       async round(): Promise<number> {
         marks = [];
-        await fit(model, { train }, {
-          optimizer: adam({ learningRate: 1e-3 }),
-          epochs: 1,
-          batchSize: batch,
-          seed: 2,
-          verbose: 'silent',
-          callbacks: [{ onBatchEnd: (step) => onStep(step) }],
-        });
+        await fit(model, { train }, benchFitOptions(name, 1, onStep));
         return rate();
       },
       dispose: () => model.dispose(),

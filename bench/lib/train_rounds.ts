@@ -14,9 +14,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { backendInfo, useBestBackend } from '../../src/engine/index.js';
 import { fashionMnist } from '../../src/data/fashion-mnist.js';
-import { adam } from '../../src/optim/index.js';
 import { fit } from '../../src/train/fit.js';
-import { BATCH, buildModel, type ModelName } from './models.js';
+import { BATCH, benchFitOptions, buildModel, type ModelName } from './models.js';
 import { peakRssMb } from './rss.js';
 
 const { values, positionals } = parseArgs({
@@ -69,13 +68,6 @@ async function onBatchEnd(step: number): Promise<'stop' | undefined> {
   return undefined;
 }
 
-await fit(model, { train }, {
-  optimizer: adam({ learningRate: 1e-3 }),
-  epochs: 100_000,
-  batchSize: batch,
-  seed: 2,
-  verbose: 'silent',
-  callbacks: [{ onBatchEnd }],
-});
+await fit(model, { train }, benchFitOptions(name, 100_000, onBatchEnd));
 commands.return?.();
 process.exit(0);
