@@ -544,7 +544,8 @@ function howToRead(): string {
       'examples/s in one full run and 16.0k and 17.8k in others the same day (its CNN was steadier, 535–557), and trainkit\'s CNN `fit` ' +
       '273–300 examples/s across runs. Read a ratio near its target together with the load average of its file above.',
     '- Medians, and alternation against drift: the optimizer sides alternate step by step (and which goes first), trainkit `fit` and ' +
-      'tfjs-layers `model.fit` alternate their calls in one process, and throughput is a median of timed intervals after warm-up.',
+      'tfjs-layers `model.fit` alternate their calls in one process, trainkit and PyTorch alternate timed rounds between their ' +
+      'long-lived processes (paired rounds), and throughput is a median of timed intervals after warm-up.',
     `- The PyTorch baseline is Debian's \`python3-torch\` (1.13) run by \`${PYTHON}\` with 2 threads — the 2 cores trainkit's wasm engine ` +
       `uses with its 2 threads — on OpenBLAS (pthreads): \`LD_LIBRARY_PATH=${OPENBLAS_DIR}\`, \`OMP_WAIT_POLICY=PASSIVE\` (passive OpenMP waits), ` +
       `and \`OPENBLAS_CORETYPE\` removed, for that command only (\`bench/lib/torch.ts\`). Its numerics are checked: its first ${CHECK_STEPS} ` +
@@ -554,10 +555,11 @@ function howToRead(): string {
       'subnormal after ~600 steps and it slows from ~17k to ~12k examples/s, and without the second each step faults in fresh pages for ' +
       'its activations (~12k). trainkit\'s fused Adam flushes subnormals too. "PyTorch plain" is the same script without either.',
     '- WebAssembly\'s 128-bit SIMD without FMA caps a wasm engine well below OpenBLAS/oneDNN (AVX2 + FMA) on this CPU.',
-    '- Time to 91%: one run each, the full test set evaluated every 235 steps; PyTorch trains with its own initialisation and ' +
-      'data order. One run each is not enough to call a difference of an evaluation or two real.',
-    '- Peak RSS is the process\'s peak resident set (it includes the wasm heap); the CNN throughput runs measure it alone in their ' +
-      'processes on the same images.',
+    '- Time to 91%: one run per side and seed (files from 2026-12-02 on: seeds 1 and 2), the full test set evaluated every 235 steps; ' +
+      'PyTorch trains with its own initialisation and data order. The seed moves the step at which 91% is reached by an evaluation ' +
+      'or two (seed 1: trainkit step 1410, PyTorch 940; seed 2: both 1175), so compare the mean over seeds, not one run.',
+    '- Peak RSS is the process\'s peak resident set (it includes the wasm heap); the paired-rounds processes measure it with the same ' +
+      'model and the whole training set loaded on each side (older files: the CNN throughput runs alone in their processes on the same images).',
   ].join('\n');
 }
 
