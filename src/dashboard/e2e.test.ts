@@ -156,7 +156,11 @@ test('a trial’s detail shows its curves, parameters and diagnosis', { skip, ti
   const expected: Record<number, RegExp> = { 0: /lr|learning|diverg|explod/i, 1: /overfit/i, 2: /underfit/i };
   for (const [number, rule] of Object.entries(expected)) {
     await page.goto(`${dashboard.url}/#/study/${encodeURIComponent(STUDY)}/trial/${number}`);
-    await page.waitForSelector('[data-testid="diagnosis"] h2');
+    // A hash change keeps the page: wait for this trial's detail, not the previous one still on screen.
+    await page.waitForFunction(
+      (n) => document.querySelector('.detail-head h1')?.textContent === `Trial ${n}` && document.querySelector('[data-testid="diagnosis"] h2') !== null,
+      number,
+    );
     const detail = (await (await fetch(`${dashboard.url}/api/studies/${encodeURIComponent(STUDY)}/trials/${number}`)).json()) as { diagnosis: Array<{ rule: string; level: string; message: string }> };
     const findings = await page.$$eval('[data-testid="finding"]', (els) => els.map((e) => ({ rule: e.getAttribute('data-rule'), text: e.textContent })));
     assert.equal(findings.length, detail.diagnosis.length, 'one item per finding');
