@@ -18,7 +18,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { ModelName } from './models.js';
+import { BATCH, type ModelName } from './models.js';
 import { openblasEnv, PYTHON } from './torch.js';
 import { median } from './stats.js';
 
@@ -98,7 +98,7 @@ function start(runner: PairedRunner, model: ModelName, plan: PairedPlan, root: s
   const child =
     runner === 'trainkit'
       ? spawn(process.execPath, ['--import', 'tsx', 'bench/lib/train_rounds.ts', model, ...steps], { cwd: root })
-      : spawn(PYTHON, ['rounds.py', '--model', model, '--threads', '2', ...steps, ...(runner === 'pytorch-plain' ? ['--plain'] : [])], {
+      : spawn(PYTHON, ['rounds.py', '--model', model, '--batch', String(BATCH[model]), '--threads', '2', ...steps, ...(runner === 'pytorch-plain' ? ['--plain'] : [])], {
           cwd: `${root}/bench/torch`,
           env: openblasEnv(),
         });

@@ -29,7 +29,7 @@ import time
 
 import torch
 
-from common import Batches, at_its_best, blas_libraries, check_losses, measure_throughput, peak_rss_mb, read_idx, train_step
+from common import PLAIN_SETTINGS, Batches, at_its_best, blas_libraries, environment_record, check_losses, measure_throughput, peak_rss_mb, read_idx, train_step
 
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
@@ -144,11 +144,11 @@ def main():
 
     torch.set_num_threads(args.threads)
     # Timed modes get PyTorch's best CPU settings (common.at_its_best); the loss check compares BLAS libraries as they come.
-    settings = None if args.plain or args.mode == "check" else at_its_best()
+    settings = PLAIN_SETTINGS if args.plain or args.mode == "check" else at_its_best()
     x, y = load(args.data, "train", args.limit)
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "mkldnn": torch.backends.mkldnn.is_available(),
            "data": f"Fashion-MNIST ({args.data})",
-           "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")},
+           "env": environment_record(),
            "settings": settings}
     if args.mode == "check":
         out["losses"] = check_losses(cnn, x, y, args.check_steps, args.batch, args.seed)

@@ -36,6 +36,11 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def environment_record():
+    """The environment variables that decide which BLAS runs and how (for a result's record)."""
+    return {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")}
+
+
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024  # glibc's largest on 64-bit
 TRIM_THRESHOLD_BYTES = 1024 * 1024 * 1024
@@ -51,13 +56,16 @@ def at_its_best():
       activation (256 KiB) is above glibc's initial 128 KiB mmap threshold, and the heap's top is
       given back to the system past 128 KiB free, so every step would map (or grow the heap into)
       fresh pages and fault them in (~12k ex/s; ~17k with both thresholds raised).
-    Returns what was set, for the result's record."""
+    Returns what was set, for the result's record (PLAIN_SETTINGS: what a run without them records)."""
     flushed = torch.set_flush_denormal(True)
     libc = ctypes.CDLL("libc.so.6")
     mmap_ok = libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1
     trim_ok = libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) == 1
     return {"flushDenormal": bool(flushed), "mmapThresholdBytes": MMAP_THRESHOLD_BYTES if mmap_ok else None,
             "trimThresholdBytes": TRIM_THRESHOLD_BYTES if trim_ok else None}
+
+
+PLAIN_SETTINGS = {"flushDenormal": False, "mmapThresholdBytes": None, "trimThresholdBytes": None}
 
 
 def serve_rounds(model, opt, batches, warmup, settle, steps, describe):

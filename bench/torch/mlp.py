@@ -22,7 +22,7 @@ import time
 
 import torch
 
-from common import at_its_best, blas_libraries, check_losses, measure_throughput, read_idx
+from common import PLAIN_SETTINGS, at_its_best, blas_libraries, environment_record, check_losses, measure_throughput, read_idx
 
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
@@ -107,10 +107,10 @@ def main():
 
     torch.set_num_threads(args.threads)
     # Timed runs get PyTorch's best CPU settings (common.at_its_best); the loss check compares BLAS libraries as they come.
-    settings = None if args.plain or args.check_steps else at_its_best()
+    settings = PLAIN_SETTINGS if args.plain or args.check_steps else at_its_best()
     x, y, source = load_train(args.data)
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "data": source,
-           "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE")},
+           "env": environment_record(),
            "settings": settings}
     if args.check_steps:
         out["losses"] = check_losses(mlp, x, y, args.check_steps, args.batch, args.seed)
