@@ -32,7 +32,7 @@ import { blasLossCheck, CHECK_STEPS, openblasEnv, PYTHON, runTorch } from './lib
 import { round3 } from './lib/stats.js';
 import type { ThroughputResult, Runner } from './lib/train_config.js';
 import type { ModelName } from './lib/models.js';
-import { PAIRED_PLANS, type PairedResult, pairedRounds } from './lib/paired.js';
+import { PAIRED_PLANS, PAIRED_RUNNERS, type PairedResult, pairedRounds } from './lib/paired.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
         ...models.flatMap((m) => {
           const p = torch!.paired[m];
           const label = { trainkit: 'trainkit fit (useBestBackend)', pytorch: 'PyTorch at its best (OpenBLAS, 2 threads, FTZ, malloc)', 'pytorch-plain': 'PyTorch plain (OpenBLAS, 2 threads)' };
-          return (['trainkit', 'pytorch', 'pytorch-plain'] as const).map((r) => {
+          return PAIRED_RUNNERS.map((r) => {
             const ratio = r === 'trainkit' ? '' : `${round3(p.ratio[r].median)}× [${round3(p.ratio[r].min)}–${round3(p.ratio[r].max)}]`;
             return `| ${m} | ${label[r]} | ${fmt(p.examplesPerSecond[r])} | ${ratio} | ${Math.round(p.peakRssMb[r])} |`;
           });

@@ -22,7 +22,8 @@ import { BATCH, type ModelName } from './models.js';
 import { openblasEnv, PYTHON } from './torch.js';
 import { median } from './stats.js';
 
-export type PairedRunner = 'trainkit' | 'pytorch' | 'pytorch-plain';
+export const PAIRED_RUNNERS = ['trainkit', 'pytorch', 'pytorch-plain'] as const;
+export type PairedRunner = (typeof PAIRED_RUNNERS)[number];
 
 export interface PairedPlan {
   warmupSteps: number;
@@ -107,7 +108,7 @@ function start(runner: PairedRunner, model: ModelName, plan: PairedPlan, root: s
 
 /** Runs the paired rounds of one model (see the module comment). `log` gets progress lines. */
 export async function pairedRounds(model: ModelName, plan: PairedPlan, root: string, log: (line: string) => void): Promise<PairedResult> {
-  const runners: PairedRunner[] = ['trainkit', 'pytorch', 'pytorch-plain'];
+  const runners = PAIRED_RUNNERS;
   const servers: RoundServer[] = [];
   try {
     const ready = {} as Record<PairedRunner, unknown>;
@@ -117,16 +118,16 @@ export async function pairedRounds(model: ModelName, plan: PairedPlan, root: str
       servers.push(server);
       ready[runner] = await server.next('READY');
     }
-    const perRound = { trainkit: [], pytorch: [], 'pytorch-plain': [] } as Record<PairedRunner, number[]>;
+    const perRound = Object.fromEntries(runners.map((x) => [x, [] as number[]])) as Record<PairedRunner, number[]>;
     const order: PairedRunner[][] = [];
     const peakRssMb = {} as Record<PairedRunner, number>;
     for (let r = 0; r < plan.rounds; r++) {
       const turn = runners.map((_, i) => servers[(i + r) % servers.length]);
       order.push(turn.map((s) => s.runner));
       for (const server of turn) {
-        const r = await server.round();
-        perRound[server.runner].push(r.examplesPerSecond);
-        peakRssMb[server.runner] = r.peakRssMb;
+        const result = await server.round();
+        perRound[server.runner].push(result.examplesPerSecond);
+        peakRssMb[server.runner] = result.peakRssMb;
       }
       log(`${model} round ${r + 1}/${plan.rounds}: ${runners.map((x) => `${x} ${Math.round(perRound[x][r])}`).join(', ')} ex/s`);
     }
