@@ -5,7 +5,8 @@ import '@tensorflow/tfjs-layers'; // registers gradients
 import { EngineError } from '../../errors.js';
 import { useBackend } from '../backend.js';
 import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, maxAbsDiff, randomInputs, runOn, type ConvGeometry } from '../kernels/oracle.fixture.js';
-import { activeConv, nativeConvolutions, setActiveConv } from './dnn.js';
+import { activeConv, nativeConvolutions, setActiveConv, type ConvGeometry as NativeGeometry, type ConvKind } from './dnn.js';
+import { loadOneDnn } from './onednn.js';
 import { NATIVE_WASM, NO_ONEDNN } from './native.fixture.js';
 
 const attrsOf = (g: ConvGeometry) => ({ strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dimRoundingMode: g.dimRoundingMode });
@@ -98,4 +99,41 @@ test('a convolution oneDNN fails on goes to the wasm kernel, with one warning, l
   }
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /status 3.*Conv2D goes to its wasm kernel/);
+});
+
+/** The benchmark CNN's second layer: 64 images 26×26×32, 3×3 valid, 64 filters. */
+const CNN_SECOND: NativeGeometry = { n: 64, inH: 26, inW: 26, inC: 32, outH: 24, outW: 24, outC: 64, kh: 3, kw: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
+const KINDS: ConvKind[] = ['forward', 'forwardBias', 'data', 'weights'];
+
+test('oneDNN reads and writes NHWC activations in place where it has a fast kernel for them: only the filter is reordered', { skip: NO_ONEDNN }, async (t) => {
+  await useBackend('wasm', NATIVE_WASM);
+  const conv = activeConv()!;
+  for (const kind of KINDS) {
+    const plan = conv.plan(kind, CNN_SECOND);
+    t.diagnostic(`${kind}: ${JSON.stringify(plan)}`);
+    assert.doesNotMatch(plan.implementation, /^ref/, `${kind}: not oneDNN's reference kernel`);
+    // NHWC: at most the filter (in, or its gradient out) changes layout; 'any' also converts x and y.
+    if (plan.activations === 'nhwc') assert.ok(plan.reorders <= 1, `${kind}: ${plan.reorders} reorders`);
+    else assert.ok(plan.reorders >= 2, `${kind}: its own layouts need reorders of the activations`);
+  }
+});
+
+test('oneDNN in its own (blocked) layouts, with reorders, matches cpu too', { skip: NO_ONEDNN }, async () => {
+  await useBackend('wasm', NATIVE_WASM);
+  const real = activeConv()!;
+  const loaded = loadOneDnn(real.library, 2, 'any');
+  assert.ok('conv' in loaded, 'reason' in loaded ? loaded.reason : '');
+  assert.equal(loaded.conv.plan('weights', CNN_SECOND).activations, 'any');
+  setActiveConv(loaded.conv);
+  try {
+    const g = GEOMETRIES[GEOMETRIES.length - 1];
+    await assertNative('forward, any', randomInputs(41, { x: g.x, filter: g.filter }), ({ x, filter }) =>
+      tf.engine().runKernel('Conv2D', { x, filter }, { ...attrsOf(g), dilations: [1, 1] } as never) as tf.Tensor);
+    await assertNative('input gradient, any', randomInputs(42, { dy: convOutShape(g), filter: g.filter }), ({ dy, filter }) =>
+      tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrsOf(g), inputShape: g.x } as never) as tf.Tensor);
+    await assertNative('filter gradient, any', randomInputs(43, { x: g.x, dy: convOutShape(g) }), ({ x, dy }) =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrsOf(g), filterShape: g.filter } as never) as tf.Tensor);
+  } finally {
+    setActiveConv(real);
+  }
 });

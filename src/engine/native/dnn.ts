@@ -20,6 +20,19 @@ export interface ConvGeometry {
   padLeft: number;
 }
 
+/** A convolution's pass: forward (without or with a bias), input gradient, filter gradient. */
+export type ConvKind = 'forward' | 'forwardBias' | 'data' | 'weights';
+
+/** How a native convolution runs: its activations' layout, the library's kernel, the reorders around it. */
+export interface ConvPlan {
+  /** 'nhwc': tfjs's tensors are read and written as they are; 'any': the library's own layout. */
+  activations: 'nhwc' | 'any';
+  /** The library's name for the kernel it chose, e.g. 'brgconv:avx512_core'. */
+  implementation: string;
+  /** Layout conversions run on every call, before and after the kernel. */
+  reorders: number;
+}
+
 /** Convolutions on a wasm heap: tensors are byte offsets into `heap`, in tfjs's NHWC / HWIO layouts. */
 export interface NativeConv {
   /** y = conv(x, w) (+ bias, one value per output channel). */
@@ -28,6 +41,8 @@ export interface NativeConv {
   backwardData(heap: Float32Array, g: ConvGeometry, dy: number, w: number, dx: number): void;
   /** dw = the filter gradient of conv(x, ·) at dy. */
   backwardWeights(heap: Float32Array, g: ConvGeometry, x: number, dy: number, dw: number): void;
+  /** How a convolution of this pass and geometry runs (it is built, and cached, if it was not yet). */
+  plan(kind: ConvKind, g: ConvGeometry): ConvPlan;
   /** The file that was loaded. */
   library: string;
   /** Its version, e.g. 'oneDNN 2.6.3'. */

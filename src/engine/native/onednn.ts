@@ -2,17 +2,22 @@
  * oneDNN 2.x convolutions through koffi, in Node: forward, input gradient and filter gradient of a
  * dilation-1 NHWC convolution, reading and writing the wasm heap in place.
  *
- * oneDNN is fast in its own blocked layouts, unusable on plain NHWC for the gradients (measured
- * ~900 ms). So each convolution, per geometry, is built once and cached: a primitive that chose its
- * layouts (`format_tag_any`), buffers of its own in those layouts, and reorders between them and
- * tfjs's NHWC / HWIO tensors (whose addresses are set on every call). Its C API takes descriptor
+ * Each convolution, per geometry, is built once and cached: a primitive, buffers of its own for the
+ * operands it wants in another layout, and reorders between those and tfjs's NHWC / HWIO tensors
+ * (whose addresses are set on every call). The activations (input, output and their gradients) are
+ * asked for in tfjs's own NHWC layout and only the filter's layout is left to oneDNN
+ * (`format_tag_any`): on AVX-512 oneDNN 2.6 then picks its NHWC kernels (`brgconv` / `jit`), as
+ * fast as its blocked ones, and the reorders of the activations, 9 of the CNN benchmark's ~32 ms of
+ * convolution per step, disappear. Where it has no optimized NHWC kernel (its implementation's name
+ * starts with `ref`), every layout is left to it, activations included, with reorders around
+ * (a plain NHWC filter as well gets the reference gradients: ~900 ms measured). Its C API takes descriptor
  * structs by pointer whose size changes between 2.x and 3.x: they are opaque buffers here, far larger
  * than any 2.x descriptor, and `dnnl_version()` must say 2. oneDNN's OpenMP threads are told to
  * sleep when idle (`OMP_WAIT_POLICY=passive`) so they do not spin against OpenBLAS's.
  */
 import type { LibraryHandle } from 'koffi';
 import { EngineError } from '../../errors.js';
-import type { ConvGeometry, NativeConv } from './dnn.js';
+import type { ConvGeometry, ConvKind, ConvPlan, NativeConv } from './dnn.js';
 import { countConvolution } from './dnn.js';
 import { firstLine, openLibrary, type NotLoaded } from './library.js';
 
@@ -37,6 +42,8 @@ const ARG = { src: 1, dst: 17, weights: 33, bias: 41, diffSrc: 129, diffDst: 145
 const ALLOCATE = -1;
 /** Bytes reserved for a descriptor struct (2.x: a memory descriptor < 1 KiB, a convolution's < 5 KiB). */
 const DESC_BYTES = 16384;
+/** `dnnl_query_impl_info_str`: the implementation's name. */
+const QUERY_IMPL = 8;
 /** Geometries whose primitives are kept (a training run has a few; more means shapes keep changing). */
 const CACHE_LIMIT = 64;
 
@@ -58,6 +65,7 @@ function bind(lib: LibraryHandle): Record<string, Fn> {
     convBackwardData: fn('int dnnl_convolution_backward_data_desc_init(void *desc, int alg, void *diffSrc, void *weights, void *diffDst, int64_t *strides, int64_t *padL, int64_t *padR)'),
     convBackwardWeights: fn('int dnnl_convolution_backward_weights_desc_init(void *desc, int alg, void *src, void *diffWeights, void *diffBias, void *diffDst, int64_t *strides, int64_t *padL, int64_t *padR)'),
     pdCreate: fn('int dnnl_primitive_desc_create(_Out_ void **pd, void *desc, void *attr, void *engine, void *hint)'),
+    queryString: fn('int dnnl_primitive_desc_query(void *pd, int what, int index, _Out_ const char **result)'),
     queryMd: fn('void *dnnl_primitive_desc_query_md(void *pd, int what, int index)'),
     memoryCreate: fn('int dnnl_memory_create(_Out_ void **memory, void *md, void *engine, void *handle)'),
     memoryAllocate: fn('int dnnl_memory_create(_Out_ void **memory, void *md, void *engine, intptr_t handle)'),
@@ -74,6 +82,13 @@ function bind(lib: LibraryHandle): Record<string, Fn> {
 }
 
 /**
+ * Where a convolution's activations live for oneDNN: `'nhwc'` (the default) asks for tfjs's own
+ * layout and falls back to `'any'` per convolution when oneDNN has only its reference kernel for it;
+ * `'any'` lets oneDNN choose (its blocked layouts, with reorders on every call).
+ */
+export type ActivationLayout = 'nhwc' | 'any';
+
+/**
  * Loads oneDNN from `path`, checks that it is 2.x, and returns its convolutions after checking one
  * small forward convolution against a direct sum.
  *
@@ -81,7 +96,7 @@ function bind(lib: LibraryHandle): Record<string, Fn> {
  * const loaded = loadOneDnn(debianOneDnnPath(), 2);
  * if ('conv' in loaded) console.log(loaded.conv.version); // 'oneDNN 2.6.3'
  */
-export function loadOneDnn(path: string, threads: number): OneDnnLoad {
+export function loadOneDnn(path: string, threads: number, activations: ActivationLayout = 'nhwc'): OneDnnLoad {
   const opened = openLibrary(path, () => {
     // Read by OpenMP when the library loads.
     process.env.OMP_NUM_THREADS ??= String(threads);
@@ -95,7 +110,7 @@ export function loadOneDnn(path: string, threads: number): OneDnnLoad {
     const name = `oneDNN ${version.major}.${version.minor}.${version.patch}`;
     if (version.major !== 2) return { reason: `${path} is ${name}; trainkit's convolutions need oneDNN 2.x`, broken: false };
     execArg ??= koffi.struct('dnnl_exec_arg_t', { arg: 'int', memory: 'void *' });
-    const conv = makeConvolutions(bind(lib), path, name);
+    const conv = makeConvolutions(bind(lib), path, name, activations);
     const wrong = checkForward(conv);
     if (wrong !== undefined) return { reason: `${path} computed a wrong convolution (${wrong})`, broken: true };
     return { conv };
@@ -109,14 +124,19 @@ interface Step {
   args: { arg: number; memory: Handle }[];
 }
 
-/** A cached convolution: the user-layout memories to point at tensors, the steps to run, what to free. */
+/**
+ * A cached convolution: the user-layout memories to point at tensors, the steps to run, what to
+ * free, and what it is (the layout of its activations, oneDNN's name for its implementation, and how
+ * many reorders run around it).
+ */
 interface Built {
   user: Record<string, Handle>;
   steps: Step[];
   owned: { primitives: Handle[]; pds: Handle[]; memories: Handle[] };
+  plan: ConvPlan;
 }
 
-function makeConvolutions(f: Record<string, Fn>, library: string, version: string): NativeConv {
+function makeConvolutions(f: Record<string, Fn>, library: string, version: string, activations: ActivationLayout): NativeConv {
   const ok = (status: unknown, what: string) => {
     if (status !== 0) throw new EngineError(`oneDNN: ${what} failed (status ${String(status)})`);
   };
@@ -167,10 +187,15 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
     return own;
   };
 
+  const implementation = (pd: Handle): string => {
+    const out: Handle[] = [null];
+    ok(f.queryString(pd, QUERY_IMPL, 0, out), 'implementation query');
+    return String(out[0]);
+  };
+
   const cache = new Map<string, Built>();
-  type Kind = 'forward' | 'forwardBias' | 'data' | 'weights';
   /** The cached convolution of this kind and geometry, built on first use (a failed build frees what it made). */
-  const build = (kind: Kind, g: ConvGeometry): Built => {
+  const build = (kind: ConvKind, g: ConvGeometry): Built => {
     const key = `${kind}:${Object.values(g).join(',')}`;
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
@@ -180,7 +205,21 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
     }
     owned = { primitives: [], pds: [], memories: [] };
     try {
-      const built = construct(kind, g);
+      // NHWC unless oneDNN refuses it or has only its reference kernel for it: then its own layouts.
+      let built: Built | undefined;
+      if (activations === 'nhwc') {
+        try {
+          built = construct(kind, g, 'nhwc');
+        } catch {
+          built = undefined;
+        }
+        if (built === undefined || built.plan.implementation.startsWith('ref')) {
+          free(owned);
+          owned = { primitives: [], pds: [], memories: [] };
+          built = undefined;
+        }
+      }
+      built ??= construct(kind, g, 'any');
       cache.set(key, built);
       return built;
     } catch (error) {
@@ -188,7 +227,7 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
       throw error;
     }
   };
-  const construct = (kind: Kind, g: ConvGeometry): Built => {
+  const construct = (kind: ConvKind, g: ConvGeometry, layout: ActivationLayout): Built => {
     const xShape = [g.n, g.inC, g.inH, g.inW];
     const wShape = [g.outC, g.inC, g.kh, g.kw];
     const yShape = [g.n, g.outC, g.outH, g.outW];
@@ -202,14 +241,17 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
     const padL = dims([g.padTop, g.padLeft]);
     const padR = dims([(g.outH - 1) * g.strideH + g.kh - g.inH - g.padTop, (g.outW - 1) * g.strideW + g.kw - g.inW - g.padLeft]);
     const withBias = kind === 'forwardBias';
+    const act = (md: Buffer, shape: number[]) => (layout === 'nhwc' ? md : any(shape));
+    const [xMd, yMd] = [act(mds.x, xShape), act(mds.y, yShape)];
     const forwardDesc = desc();
-    ok(f.convForward(forwardDesc, FORWARD_TRAINING, DIRECT, any(xShape), any(wShape), withBias ? mds.bias : null, any(yShape), strides, padL, padR), 'convolution descriptor');
+    ok(f.convForward(forwardDesc, FORWARD_TRAINING, DIRECT, xMd, any(wShape), withBias ? mds.bias : null, yMd, strides, padL, padR), 'convolution descriptor');
     const forwardPd = pdOf('convolution', (o) => f.pdCreate(o, forwardDesc, null, engine, null));
     const userMemory = (md: Buffer) => memory(md, null, f.memoryCreate);
     const user = { x: userMemory(mds.x), w: userMemory(mds.w), y: userMemory(mds.y), bias: userMemory(mds.bias) };
     const before: Step[] = [];
     const after: Step[] = [];
     let main: Step;
+    let mainPd: Handle = forwardPd;
     if (kind === 'forward' || kind === 'forwardBias') {
       const args = [
         { arg: ARG.src, memory: connect(forwardPd, ARG.src, mds.x, user.x, 'in', before, after) },
@@ -220,7 +262,7 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
       main = { primitive: primitive(forwardPd), args };
     } else if (kind === 'data') {
       const d = desc();
-      ok(f.convBackwardData(d, DIRECT, any(xShape), any(wShape), any(yShape), strides, padL, padR), 'convolution descriptor');
+      ok(f.convBackwardData(d, DIRECT, xMd, any(wShape), yMd, strides, padL, padR), 'convolution descriptor');
       const pd = pdOf('convolution', (o) => f.pdCreate(o, d, null, engine, forwardPd));
       const args = [
         { arg: ARG.diffDst, memory: connect(pd, ARG.diffDst, mds.y, user.y, 'in', before, after) },
@@ -228,9 +270,10 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
         { arg: ARG.diffSrc, memory: connect(pd, ARG.diffSrc, mds.x, user.x, 'out', before, after) },
       ];
       main = { primitive: primitive(pd), args };
+      mainPd = pd;
     } else {
       const d = desc();
-      ok(f.convBackwardWeights(d, DIRECT, any(xShape), any(wShape), null, any(yShape), strides, padL, padR), 'convolution descriptor');
+      ok(f.convBackwardWeights(d, DIRECT, xMd, any(wShape), null, yMd, strides, padL, padR), 'convolution descriptor');
       const pd = pdOf('convolution', (o) => f.pdCreate(o, d, null, engine, forwardPd));
       const args = [
         { arg: ARG.src, memory: connect(pd, ARG.src, mds.x, user.x, 'in', before, after) },
@@ -238,8 +281,10 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
         { arg: ARG.diffWeights, memory: connect(pd, ARG.diffWeights, mds.w, user.w, 'out', before, after) },
       ];
       main = { primitive: primitive(pd), args };
+      mainPd = pd;
     }
-    return { user, steps: [...before, main, ...after], owned };
+    const plan = { activations: layout, implementation: implementation(mainPd), reorders: before.length + after.length };
+    return { user, steps: [...before, main, ...after], owned, plan };
   };
   const free = ({ primitives, pds, memories }: Built['owned']) => {
     for (const p of primitives) f.primitiveDestroy(p);
@@ -257,6 +302,7 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
       bias === undefined ? run(build('forward', g), heap, { x, w, y }) : run(build('forwardBias', g), heap, { x, w, y, bias }),
     backwardData: (heap, g, dy, w, dx) => run(build('data', g), heap, { y: dy, w, x: dx }),
     backwardWeights: (heap, g, x, dy, dw) => run(build('weights', g), heap, { x, y: dy, w: dw }),
+    plan: (kind, g) => build(kind, g).plan,
     library,
     version,
   };
