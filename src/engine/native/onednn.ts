@@ -6,11 +6,13 @@
  * operands it wants in another layout, and reorders between those and tfjs's NHWC / HWIO tensors
  * (whose addresses are set on every call). The activations (input, output and their gradients) are
  * asked for in tfjs's own NHWC layout and only the filter's layout is left to oneDNN
- * (`format_tag_any`): on AVX-512 oneDNN 2.6 then picks its NHWC kernels (`brgconv` / `jit`), as
- * fast as its blocked ones, and the reorders of the activations, 9 of the CNN benchmark's ~32 ms of
- * convolution per step, disappear. Where it has no optimized NHWC kernel (its implementation's name
- * starts with `ref`), every layout is left to it, activations included, with reorders around
- * (a plain NHWC filter as well gets the reference gradients: ~900 ms measured). Its C API takes descriptor
+ * (`format_tag_any`). On AVX-512 and AVX2, oneDNN 2.6 then picks a direct NHWC kernel (`brgconv:…`,
+ * `jit:…`), as fast as its blocked ones or faster, and the reorders of the activations, ~9 of the
+ * CNN benchmark's ~32 ms of convolution per step, disappear. Where its choice for NHWC is not a
+ * direct kernel (`x64:gemm:jit`, im2col on SSE4.1-only CPUs: up to 6× slower than in its own
+ * layouts, measured with `DNNL_MAX_CPU_ISA=SSE41`; `ref:…`), every layout is left to it,
+ * activations included, with reorders around (a plain NHWC filter as well gets the reference
+ * gradients: ~900 ms measured). Its C API takes descriptor
  * structs by pointer whose size changes between 2.x and 3.x: they are opaque buffers here, far larger
  * than any 2.x descriptor, and `dnnl_version()` must say 2. oneDNN's OpenMP threads are told to
  * sleep when idle (`OMP_WAIT_POLICY=passive`) so they do not spin against OpenBLAS's.
@@ -44,6 +46,8 @@ const ALLOCATE = -1;
 const DESC_BYTES = 16384;
 /** `dnnl_query_impl_info_str`: the implementation's name. */
 const QUERY_IMPL = 8;
+/** oneDNN's direct convolution kernels ('brgconv:avx512_core', 'jit:avx2', …), fast on NHWC. */
+const DIRECT_KERNEL = /^(jit|brg)/;
 /** Geometries whose primitives are kept (a training run has a few; more means shapes keep changing). */
 const CACHE_LIMIT = 64;
 
@@ -83,7 +87,7 @@ function bind(lib: LibraryHandle): Record<string, Fn> {
 
 /**
  * Where a convolution's activations live for oneDNN: `'nhwc'` (the default) asks for tfjs's own
- * layout and falls back to `'any'` per convolution when oneDNN has only its reference kernel for it;
+ * layout and falls back to `'any'` per convolution when oneDNN has no direct kernel for it;
  * `'any'` lets oneDNN choose (its blocked layouts, with reorders on every call).
  */
 export type ActivationLayout = 'nhwc' | 'any';
@@ -205,7 +209,7 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
     }
     owned = { primitives: [], pds: [], memories: [] };
     try {
-      // NHWC unless oneDNN refuses it or has only its reference kernel for it: then its own layouts.
+      // NHWC where oneDNN has a direct kernel for it; else (refused, im2col, reference) its own layouts.
       let built: Built | undefined;
       if (activations === 'nhwc') {
         try {
@@ -213,7 +217,7 @@ function makeConvolutions(f: Record<string, Fn>, library: string, version: strin
         } catch {
           built = undefined;
         }
-        if (built === undefined || built.plan.implementation.startsWith('ref')) {
+        if (built === undefined || !DIRECT_KERNEL.test(built.plan.implementation)) {
           free(owned);
           owned = { primitives: [], pds: [], memories: [] };
           built = undefined;
