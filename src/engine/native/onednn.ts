@@ -11,10 +11,11 @@
  * CNN benchmark's ~32 ms of convolution per step, disappear. Where its choice for NHWC is not a
  * direct kernel (`x64:gemm:jit`, im2col on SSE4.1-only CPUs: up to 6× slower than in its own
  * layouts, measured with `DNNL_MAX_CPU_ISA=SSE41`; `ref:…`), every layout is left to it,
- * activations included, with reorders around (a plain NHWC filter as well gets the reference
- * gradients: ~900 ms measured). Its C API takes descriptor
- * structs by pointer whose size changes between 2.x and 3.x: they are opaque buffers here, far larger
- * than any 2.x descriptor, and `dnnl_version()` must say 2. oneDNN's OpenMP threads are told to
+ * activations included, with reorders around. (A filter in tfjs's plain HWIO layout gets oneDNN's
+ * reference kernel, `ref:any`, in every pass: ~900 ms measured for the gradients.)
+ *
+ * Its C API takes descriptor structs by pointer whose size changes between 2.x and 3.x: they are
+ * opaque buffers here, far larger than any 2.x descriptor, and `dnnl_version()` must say 2. oneDNN's OpenMP threads are told to
  * sleep when idle (`OMP_WAIT_POLICY=passive`) so they do not spin against OpenBLAS's.
  */
 import type { LibraryHandle } from 'koffi';
