@@ -8,11 +8,11 @@ import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, maxAbsDiff, randomInpu
 import { activeConv, nativeConvolutions, setActiveConv, type ConvGeometry as NativeGeometry, type ConvKind } from './dnn.js';
 import { loadOneDnn } from './onednn.js';
 import { probeNative } from './route.js';
+import { NATIVE_WASM, NO_ONEDNN } from './native.fixture.js';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-import { NATIVE_WASM, NO_ONEDNN } from './native.fixture.js';
 
 const attrsOf = (g: ConvGeometry) => ({ strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dimRoundingMode: g.dimRoundingMode });
 
@@ -29,22 +29,34 @@ async function assertNative(label: string, inputs: Parameters<typeof assertMatch
   assert.ok(nativeConvolutions() > before, `${label}: ran on oneDNN`);
 }
 
-for (const g of GEOMETRIES) {
-  test(`Conv2D on oneDNN matches cpu: ${g.label}`, { skip: NO_ONEDNN }, async () => {
-    await assertNative(g.label, randomInputs(31, { x: g.x, filter: g.filter }), ({ x, filter }) =>
+/** The three convolution kernels: each one's name, random inputs (a seed per kernel) and call. */
+const KERNELS = [
+  {
+    name: 'Conv2D',
+    inputs: (g: ConvGeometry) => randomInputs(31, { x: g.x, filter: g.filter }),
+    call: (g: ConvGeometry) => ({ x, filter }: Record<string, tf.Tensor>) =>
       tf.engine().runKernel('Conv2D', { x, filter }, { ...attrsOf(g), dilations: [1, 1] } as never) as tf.Tensor,
-    );
-  });
-  test(`Conv2DBackpropInput on oneDNN matches cpu: ${g.label}`, { skip: NO_ONEDNN }, async () => {
-    await assertNative(g.label, randomInputs(32, { dy: convOutShape(g), filter: g.filter }), ({ dy, filter }) =>
+  },
+  {
+    name: 'Conv2DBackpropInput',
+    inputs: (g: ConvGeometry) => randomInputs(32, { dy: convOutShape(g), filter: g.filter }),
+    call: (g: ConvGeometry) => ({ dy, filter }: Record<string, tf.Tensor>) =>
       tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrsOf(g), inputShape: g.x } as never) as tf.Tensor,
-    );
-  });
-  test(`Conv2DBackpropFilter on oneDNN matches cpu: ${g.label}`, { skip: NO_ONEDNN }, async () => {
-    await assertNative(g.label, randomInputs(33, { x: g.x, dy: convOutShape(g) }), ({ x, dy }) =>
+  },
+  {
+    name: 'Conv2DBackpropFilter',
+    inputs: (g: ConvGeometry) => randomInputs(33, { x: g.x, dy: convOutShape(g) }),
+    call: (g: ConvGeometry) => ({ x, dy }: Record<string, tf.Tensor>) =>
       tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrsOf(g), filterShape: g.filter } as never) as tf.Tensor,
-    );
-  });
+  },
+];
+
+for (const g of GEOMETRIES) {
+  for (const k of KERNELS) {
+    test(`${k.name} on oneDNN matches cpu: ${g.label}`, { skip: NO_ONEDNN }, async () => {
+      await assertNative(g.label, k.inputs(g), k.call(g));
+    });
+  }
 }
 
 for (const activation of ['linear', 'relu', 'elu', 'leakyrelu'] as const) {
@@ -153,12 +165,7 @@ test('oneDNN in its own (blocked) layouts, with reorders, matches cpu too', { sk
   setActiveConv(loaded.conv);
   try {
     const g = GEOMETRIES[GEOMETRIES.length - 1];
-    await assertNative('forward, any', randomInputs(41, { x: g.x, filter: g.filter }), ({ x, filter }) =>
-      tf.engine().runKernel('Conv2D', { x, filter }, { ...attrsOf(g), dilations: [1, 1] } as never) as tf.Tensor);
-    await assertNative('input gradient, any', randomInputs(42, { dy: convOutShape(g), filter: g.filter }), ({ dy, filter }) =>
-      tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrsOf(g), inputShape: g.x } as never) as tf.Tensor);
-    await assertNative('filter gradient, any', randomInputs(43, { x: g.x, dy: convOutShape(g) }), ({ x, dy }) =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrsOf(g), filterShape: g.filter } as never) as tf.Tensor);
+    for (const k of KERNELS) await assertNative(`${k.name}, its own layouts`, k.inputs(g), k.call(g));
   } finally {
     setActiveConv(real);
   }
