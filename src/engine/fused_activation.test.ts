@@ -10,6 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { useBackend } from './backend.js';
 import { fusedActivationInstalled, installFusedActivation, removeFusedActivation } from './fused_activation.js';
 import { wasmFixInstalled } from './kernels/fixes.js';
+import { NO_NATIVE } from './native/native.fixture.js';
 
 const onWasmWithFixes = () => tf.getBackend() === 'wasm' && wasmFixInstalled(tf._FusedMatMul);
 after(() => installFusedActivation(onWasmWithFixes));
@@ -54,8 +55,13 @@ function assertClose(a: Float32Array, b: Float32Array, label: string): void {
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-5 * Math.max(1, Math.abs(b[i])), `${label}[${i}]: ${a[i]} vs ${b[i]}`);
 }
 
-test('on wasm, dense and conv layers with ReLU train through the fused kernels with the unfused gradients', async () => {
-  await useBackend('wasm', { threads: 1 });
+for (const native of [false, true]) {
+  const route = native ? 'the native route' : 'the wasm route';
+  test(`on ${route}, dense layers (ReLU or linear) and conv layers with ReLU train through the fused kernels with tfjs-core's gradients`, { skip: native && NO_NATIVE }, () => fusedTraining(native));
+}
+
+async function fusedTraining(native: boolean): Promise<void> {
+  await useBackend('wasm', { threads: 1, native });
   assert.ok(installFusedActivation(onWasmWithFixes), 'tf.fused is writable in Node');
   const { mlp, cnn } = models(3);
   const cases: Array<[string, tfl.LayersModel, tf.Tensor, tf.Tensor, string]> = [
@@ -88,10 +94,17 @@ test('on wasm, dense and conv layers with ReLU train through the fused kernels w
     const inputGrads = name === 'MLP' ? 'BatchMatMul' : 'Conv2DBackpropInput';
     const unfusedForward = name === 'MLP' ? 2 : 0; // the plain route's forward products of layers 1 and 2
     assert.equal(fusedKernels.filter((k) => k === inputGrads).length, plainKernels.filter((k) => k === inputGrads).length - unfusedForward, `${name}: ${inputGrads} calls`);
+    if (name === 'MLP') {
+      // The linear last layer too is one kernel on the tape (not tfjs-core's fused op), and no dense
+      // layer reshapes its operands to a batch of one and back, forward or backward.
+      assert.equal(count(fusedKernels, tf._FusedMatMul), 3, `${fusedKernels}`);
+      assert.ok(!fusedKernels.includes('fusedMatMul__op') && plainKernels.includes('fusedMatMul__op'), `${fusedKernels}`);
+      assert.ok(count(fusedKernels, 'Reshape') <= 2, `the loss's own reshapes only: ${fusedKernels}`);
+    }
     tf.dispose([x, r]);
     model.dispose();
   }
-});
+}
 
 test('other cases keep tfjs-core’s own ops: no tape, another activation, the cpu backend, the fixes removed', async () => {
   await useBackend('wasm', { threads: 1 });

@@ -29,3 +29,15 @@ test('the gradients of a fused dense layer match cpu and leak nothing', async ()
     return tf.grads(f)([x, w, bias], dy);
   });
 });
+
+// trainkit's dense layers call the kernel itself with rank-2 operands (fused_activation.ts); the
+// shipped kernel reads rank 3, so the fix reshapes them for it.
+for (const [tA, tB, activation] of [[false, false, 'relu'], [false, false, 'linear'], [true, false, 'relu'], [false, true, 'linear']] as const) {
+  test(`_FusedMatMul on wasm with rank-2 operands matches cpu: transposeA ${tA}, transposeB ${tB}, ${activation}`, async () => {
+    const [m, k, n] = [64, 78, 33];
+    const inputs = randomInputs(53, { a: tA ? [k, m] : [m, k], b: tB ? [n, k] : [k, n], bias: [n] });
+    await assertMatchesCpu('rank 2', inputs, ({ a, b, bias }) =>
+      tf.engine().runKernel('_FusedMatMul', { a, b, bias }, { transposeA: tA, transposeB: tB, activation } as never) as tf.Tensor,
+    );
+  });
+}

@@ -4,7 +4,8 @@
  * It shares the shipped BatchMatMul's C++ path, so it has the same defect: a transposed operand
  * or a batch leaves XNNPACK for a scalar loop. This kernel transposes explicitly and stacks the
  * rows of a batch that shares `b`, then calls the shipped kernel on the plain product (bias and
- * activation stay fused). Other cases (batched `b`, PReLU on a batch) go to the shipped kernel.
+ * activation stay fused); rank-2 operands are reshaped to a batch of one for it, and the output
+ * back. Other cases (batched `b`, PReLU on a batch) go to the shipped kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { _FusedMatMul } from '@tensorflow/tfjs-core';
@@ -22,7 +23,9 @@ function fusedMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return shipped.kernelFunc(args) as tf.TensorInfo;
   const { m, k, n, batchA, batchB, outBatch } = matMulShapes(a.shape, b.shape, transposeA, transposeB);
   const stackable = batchB === 1 && (batchA === 1 || inputs.preluActivationWeights == null);
-  if (m * k * n === 0 || !stackable || (!transposeA && !transposeB && batchA === 1)) {
+  // The shipped kernel reads rank-3 operands; trainkit's dense layers pass rank 2 (fused_activation.ts).
+  const plain = !transposeA && !transposeB && batchA === 1 && a.shape.length === 3 && b.shape.length === 3;
+  if (m * k * n === 0 || !stackable || plain) {
     return shipped.kernelFunc(args) as tf.TensorInfo;
   }
   return kernelScope(backend, (s) => {
