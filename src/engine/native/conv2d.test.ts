@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-layers'; // registers gradients
 import { EngineError } from '../../errors.js';
 import { useBackend } from '../backend.js';
 import { assertMatchesCpu, CONV_GEOMETRIES, convOutShape, maxAbsDiff, randomInputs, runOn, type ConvGeometry } from '../kernels/oracle.fixture.js';
-import { activeConv, nativeConvolutions, setActiveConv, type ConvGeometry as NativeGeometry, type ConvKind } from './dnn.js';
+import { activeConv, nativeConvolutions, setActiveConv, type ConvGeometry as NativeGeometry, type ConvKind, type ConvPlan } from './dnn.js';
 import { loadOneDnn } from './onednn.js';
 import { probeNative } from './route.js';
 import { NATIVE_WASM, NO_ONEDNN } from './native.fixture.js';
@@ -150,7 +150,7 @@ test('where oneDNN has no direct NHWC kernel (an SSE4.1-only CPU: im2col), the c
     env: { ...process.env, DNNL_MAX_CPU_ISA: 'SSE41', ONEDNN_MAX_CPU_ISA: 'SSE41' },
     encoding: 'utf8',
   });
-  const plan = JSON.parse(/^PLAN (.*)$/m.exec(out)![1]) as { activations: string; implementation: string; reorders: number };
+  const plan = JSON.parse(/^PLAN (.*)$/m.exec(out)![1]) as ConvPlan;
   assert.match(plan.implementation, /sse41|gemm/, 'the ISA cap took effect');
   assert.equal(plan.activations, 'any', JSON.stringify(plan));
   assert.ok(plan.reorders >= 1, JSON.stringify(plan));

@@ -15,8 +15,9 @@
  * reference kernel, `ref:any`, in every pass: ~900 ms measured for the gradients.)
  *
  * Its C API takes descriptor structs by pointer whose size changes between 2.x and 3.x: they are
- * opaque buffers here, far larger than any 2.x descriptor, and `dnnl_version()` must say 2. oneDNN's OpenMP threads are told to
- * sleep when idle (`OMP_WAIT_POLICY=passive`) so they do not spin against OpenBLAS's.
+ * opaque buffers here, far larger than any 2.x descriptor, and `dnnl_version()` must say 2.
+ * oneDNN's OpenMP threads are told to sleep when idle (`OMP_WAIT_POLICY=passive`) so they do not
+ * spin against OpenBLAS's.
  */
 import type { LibraryHandle } from 'koffi';
 import { EngineError } from '../../errors.js';
